@@ -1,0 +1,38 @@
+#pragma once
+// The benchmark suite: the 13 models of the DNNTune study (Xia et al., ACM TACO 2019, Table 1)
+// plus AlexNet, built with the ONNX protobuf API. A suite name works wherever a file path does.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <onnx/onnx_pb.h>
+
+#include "traces/onnx/onnx_builder.h"
+
+namespace dnntune::zoo {
+
+using WeightFill = dnntune::WeightFill;  // none: dims only, no payload (like ../shared/models)
+
+struct ZooOptions {
+  int64_t batch = 1;
+  std::vector<int64_t> input_size;  // empty: the model's default (e.g. {224,224}, {35} tokens)
+  WeightFill weights = WeightFill::kNone;
+};
+
+struct ZooEntry {
+  std::string name;         // e.g. "resnet50"
+  std::string description;  // one line
+  std::string citation;     // the architecture's original paper
+  int64_t table1_params;    // parameter count in DNNTune's Table 1
+  std::function<onnx::ModelProto(const ZooOptions&)> build;
+};
+
+// All suite models, in DNNTune's Table 1 order, AlexNet last. A function-local static registry.
+const std::vector<ZooEntry>& registry();
+// nullptr when `name` is not a suite model.
+const ZooEntry* find(const std::string& name);
+// "alexnet, deeplabv3, ..." for error messages.
+std::string names_joined();
+
+}  // namespace dnntune::zoo
