@@ -1,0 +1,42 @@
+# Thin wrapper over CMake. README quick start: `make demo`, `make test`.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+# Exactly the Debian 12 packages the build, tests, demo and benchmarks need.
+DEB_PACKAGES := cmake g++ make pkg-config \
+  libonnx-dev libprotobuf-dev protobuf-compiler \
+  libboost-graph-dev libeigen3-dev libsystemc-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev \
+  libgnuplot-iostream-dev gnuplot-nox \
+  libopencv-dnn-dev libopencv-core-dev \
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev
+
+.PHONY: deps build test demo bench clean format
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	./$(BUILD)/experiments/dnntune demo
+
+bench: build
+	./bench/run.sh $(BUILD)
+
+format:
+	find traces hwmodels calibration sim experiments tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD)

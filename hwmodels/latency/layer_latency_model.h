@@ -1,0 +1,29 @@
+#pragma once
+// Contract: a LayerLatencyModel predicts, for one processor, the time and power of one layer of a
+// LayerGraph executed alone (no overlap with neighbours). latency_ms >= 0 and power_W >= 0 for a
+// feasible estimate; an operator the processor cannot run or a layer that cannot fit gives
+// status.feasible == false with a reason, never an exception. Implementations: the roofline model
+// of an uncalibrated catalog device (roofline_model.h) and a calibrated device profile (calibration/).
+#include <memory>
+#include <string>
+
+#include "hwmodels/latency/eval_status.h"
+#include "traces/graph/layer_graph.h"
+
+namespace dnntune::hw {
+
+struct LayerEstimate {
+  double latency_ms = 0;
+  double power_W = 0;  // average power drawn by the processor while running this layer
+  EvalStatus status;
+};
+
+class LayerLatencyModel {
+ public:
+  virtual ~LayerLatencyModel() = default;
+  virtual LayerEstimate estimate(const Layer& layer) const = 0;
+  // One line for outputs and provenance, e.g. "roofline(oneplus5t/cpu)" or "profile(host-opencv-1t)".
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace dnntune::hw
