@@ -1,0 +1,14 @@
+#include "experiments/cli/command_registry.h"
+#include "experiments/cli/commands.h"
+
+namespace dnntune::cli {
+
+const std::vector<CommandDef>& commands() {
+  static const std::vector<CommandDef> defs = {
+      inspect_command(),
+      devices_command(),
+  };
+  return defs;
+}
+
+}  // namespace dnntune::cli
