@@ -25,7 +25,10 @@ struct ZooEntry {
   std::string description;  // one line
   std::string citation;     // the architecture's original paper
   int64_t table1_params;    // parameter count in DNNTune's Table 1
+  // Contract: builds the model (opset 13, all shapes inferable); throws InputError(name, ...)
+  // for options the model cannot take (batch < 1, a wrong --input-size).
   std::function<onnx::ModelProto(const ZooOptions&)> build;
+  std::string default_input;  // e.g. "image 3x224x224", "20 token ids" (added after `build`)
 };
 
 // All suite models, in DNNTune's Table 1 order, AlexNet last. A function-local static registry.
@@ -34,5 +37,13 @@ const std::vector<ZooEntry>& registry();
 const ZooEntry* find(const std::string& name);
 // "alexnet, deeplabv3, ..." for error messages.
 std::string names_joined();
+
+// Like find(name)->build(options), but an unknown name throws InputError(name, "unknown suite
+// model; valid names: ...").
+onnx::ModelProto build_model(const std::string& name, const ZooOptions& options = {});
+
+// Parses "--input-size" text: "299x299" (images) or "35" (sequence length). Throws
+// InputError("<command line>", ...) on anything else.
+std::vector<int64_t> parse_input_size(const std::string& text);
 
 }  // namespace dnntune::zoo
