@@ -7,6 +7,12 @@ const std::vector<CommandDef>& commands() {
   static const std::vector<CommandDef> defs = {
       inspect_command(),
       devices_command(),
+      zoo_command(),
+      calibrate_command(),
+      fit_command(),
+      predict_command(),
+      validate_command(),
+      rank_command(),
   };
   return defs;
 }

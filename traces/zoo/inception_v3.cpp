@@ -86,20 +86,20 @@ std::string inception_d(OnnxBuilder& b, const std::string& n, const std::string&
 }
 
 // InceptionE (8x8 grid, expanded filter bank): 320 + 768 + 768 + 192 = 2048 channels.
+// torchvision concatenates the 1x3/3x1 pairs first and then the branches; nested
+// concatenations along one axis are one Concat of six inputs (as in torchvision's export).
 std::string inception_e(OnnxBuilder& b, const std::string& n, const std::string& x, int64_t in) {
   const std::string b1 = conv(b, n + ".branch1x1", x, in, 320, k1());
   const std::string b3 = conv(b, n + ".branch3x3_1", x, in, 384, k1());
   const std::string b3a = conv(b, n + ".branch3x3_2a", b3, 384, 384, rect(1, 3, 0, 1));
   const std::string b3b = conv(b, n + ".branch3x3_2b", b3, 384, 384, rect(3, 1, 1, 0));
-  const std::string b3cat = b.concat(n + ".branch3x3_cat", {b3a, b3b}, 1);
   std::string bd = conv(b, n + ".branch3x3dbl_1", x, in, 448, k1());
   bd = conv(b, n + ".branch3x3dbl_2", bd, 448, 384, k3(1, 1));
   const std::string bda = conv(b, n + ".branch3x3dbl_3a", bd, 384, 384, rect(1, 3, 0, 1));
   const std::string bdb = conv(b, n + ".branch3x3dbl_3b", bd, 384, 384, rect(3, 1, 1, 0));
-  const std::string bdcat = b.concat(n + ".branch3x3dbl_cat", {bda, bdb}, 1);
   std::string bp = avg3(b, n + ".avg_pool", x);
   bp = conv(b, n + ".branch_pool", bp, in, 192, k1());
-  return b.concat(n + ".concat", {b1, b3cat, bdcat, bp}, 1);
+  return b.concat(n + ".concat", {b1, b3a, b3b, bda, bdb, bp}, 1);
 }
 
 }  // namespace
