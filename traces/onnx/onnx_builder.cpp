@@ -410,6 +410,21 @@ std::string OnnxBuilder::resize(const std::string& name, const std::string& x,
                                               mode == "linear" ? "align_corners" : "asymmetric")});
 }
 
+std::string OnnxBuilder::resize_to(const std::string& name, const std::string& x, int64_t in_h,
+                                   int64_t in_w, int64_t out_h, int64_t out_w,
+                                   const std::string& mode) {
+  const std::string roi = add_float_constant(name + ".roi", {0}, {});
+  const std::string scales = add_float_constant(
+      name + ".scales", {4},
+      {1.0f, 1.0f,
+       static_cast<float>((static_cast<double>(out_h) + 0.5) / static_cast<double>(in_h)),
+       static_cast<float>((static_cast<double>(out_w) + 0.5) / static_cast<double>(in_w))});
+  return op(
+      "Resize", name, {x, roi, scales},
+      {attr_string("mode", mode), attr_string("coordinate_transformation_mode",
+                                              mode == "linear" ? "align_corners" : "asymmetric")});
+}
+
 // ---- result -------------------------------------------------------------------------------
 
 onnx::ModelProto OnnxBuilder::finish(const std::string& doc_string) {

@@ -156,9 +156,15 @@ class OnnxBuilder {
   std::string softmax(const std::string& name, const std::string& x, int64_t axis = -1);
   // Multiplies by a scalar constant (e.g. 1/sqrt(d_k) in attention).
   std::string scale(const std::string& name, const std::string& x, float factor);
-  // Resize to fixed spatial `sizes` (full NCHW shape), bilinear ("linear") or "nearest".
+  // Resize to fixed `sizes` (the full output shape, batch included), bilinear ("linear", with
+  // align_corners) or "nearest".
   std::string resize(const std::string& name, const std::string& x,
                      const std::vector<int64_t>& sizes, const std::string& mode = "linear");
+  // Resize an NCHW tensor from in_h x in_w to out_h x out_w whatever its batch: the scales are
+  // (out + 0.5) / in, so that ONNX's floor(in * scale) gives exactly `out` despite float
+  // rounding (align_corners maps coordinates by sizes, not by scale).
+  std::string resize_to(const std::string& name, const std::string& x, int64_t in_h, int64_t in_w,
+                        int64_t out_h, int64_t out_w, const std::string& mode = "linear");
 
   // ---- result -----------------------------------------------------------------------------
   // The model (IR 7, opset 13) with ONNX-inferred shapes on the graph outputs. The builder is

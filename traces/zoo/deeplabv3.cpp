@@ -40,7 +40,7 @@ onnx::ModelProto build_deeplabv3_mobilenet_v2(const ZooOptions& options) {
   std::string pooled = b.global_average_pool("aspp.image_pool", f.output);
   pooled = conv_bn_act(b, "aspp.image_pool_conv", pooled, f.channels, kHeadChannels,
                        ConvSpec::square(1), Act::kRelu);
-  pooled = b.resize("aspp.image_pool_resize", pooled, {batch, kHeadChannels, fh, fw});
+  pooled = b.resize_to("aspp.image_pool_resize", pooled, 1, 1, fh, fw);
   const std::string branch = conv_bn_act(b, "aspp.conv1x1", f.output, f.channels, kHeadChannels,
                                          ConvSpec::square(1), Act::kRelu);
   std::string x = b.concat("aspp.concat", {pooled, branch}, 1);
@@ -49,7 +49,7 @@ onnx::ModelProto build_deeplabv3_mobilenet_v2(const ZooOptions& options) {
   ConvSpec logits = ConvSpec::square(1);
   logits.bias = true;
   x = b.conv("logits", x, kHeadChannels, kPascalVocClasses, logits);
-  x = b.resize("upsample", x, {batch, kPascalVocClasses, size.h, size.w});
+  x = b.resize_to("upsample", x, fh, fw, size.h, size.w);
   b.add_output(x);
   return finish_checked(b, model,
                         "DeepLab-V3 + MobileNet-V2 (Chen et al. 2017; Sandler et al. 2018)");

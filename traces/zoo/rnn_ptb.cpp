@@ -34,11 +34,12 @@ onnx::ModelProto build_rnn_ptb_small(const ZooOptions& options) {
     x = b.squeeze(name + ".squeeze", out.y, {1});
   }
   x = b.transpose("to_batch_major", x, {1, 0, 2});
-  x = b.reshape("flatten_steps", x, {batch * steps, kHidden});
+  // Reshape targets leave the batch free (-1) so that the loader's --batch can change it.
+  x = b.reshape("flatten_steps", x, {-1, kHidden});
   // Tied softmax weights: logits = h * E^T + b.
   const std::string bias = b.add_initializer("softmax.bias", {kVocab}, -0.1f, 0.1f);
   x = b.op("Gemm", "softmax.logits", {x, "embedding.weight", bias}, {attr_int("transB", 1)});
-  x = b.reshape("unflatten_steps", x, {batch, steps, kVocab});
+  x = b.reshape("unflatten_steps", x, {-1, steps, kVocab});
   b.add_output(b.softmax("softmax", x, -1));
   return finish_checked(b, model, "PTB small word LSTM (Zaremba et al. 2014), tied embedding");
 }

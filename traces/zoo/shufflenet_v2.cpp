@@ -28,9 +28,10 @@ std::string depthwise(OnnxBuilder& b, const std::string& name, const std::string
 // channel_shuffle(x, groups=2): [b, c, h, w] -> [b, 2, c/2, h, w] -> swap 1,2 -> [b, c, h, w].
 std::string channel_shuffle(OnnxBuilder& b, const std::string& name, const std::string& x,
                             int64_t channels, const Shape& s) {
-  std::string y = b.reshape(name + ".split_groups", x, {s.batch, 2, channels / 2, s.h, s.w});
+  // Reshape 0 copies the input's dimension: the batch stays free for the loader's --batch.
+  std::string y = b.reshape(name + ".split_groups", x, {0, 2, channels / 2, s.h, s.w});
   y = b.transpose(name + ".transpose", y, {0, 2, 1, 3, 4});
-  return b.reshape(name + ".merge", y, {s.batch, channels, s.h, s.w});
+  return b.reshape(name + ".merge", y, {0, channels, s.h, s.w});
 }
 
 // torchvision InvertedResidual. `s` is the output shape.

@@ -33,7 +33,8 @@ struct Dims {
 // Splits [batch, len, 512] into heads [batch, 8, len, 64] (or [batch, 8, 64, len] for keys).
 std::string heads(OnnxBuilder& b, const std::string& name, const std::string& x, const Dims& d,
                   bool keys) {
-  const std::string r = b.reshape(name + ".heads", x, {d.batch, d.len, kHeads, kHeadDim});
+  // Reshape 0 copies batch and length from the input: the loader's --batch can change the batch.
+  const std::string r = b.reshape(name + ".heads", x, {0, 0, kHeads, kHeadDim});
   return b.transpose(name + ".perm", r,
                      keys ? std::vector<int64_t>{0, 2, 3, 1} : std::vector<int64_t>{0, 2, 1, 3});
 }
@@ -52,7 +53,7 @@ std::string attention(OnnxBuilder& b, const std::string& name, const std::string
   s = b.softmax(name + ".softmax", s, -1);
   std::string ctx = b.matmul(name + ".context", s, v);  // [batch, 8, len, 64]
   ctx = b.transpose(name + ".unperm", ctx, {0, 2, 1, 3});
-  ctx = b.reshape(name + ".merge", ctx, {d.batch, d.len, kModel});
+  ctx = b.reshape(name + ".merge", ctx, {0, 0, kModel});
   return b.linear(name + ".out", ctx, kModel, kModel);
 }
 
@@ -121,9 +122,9 @@ onnx::ModelProto build_transformer(const ZooOptions& options) {
     dec = residual_norm(b, n + ".ffn", dec, feed_forward(b, n + ".ffn", dec));
   }
   // Output projection tied with the embedding: logits = h * E^T.
-  std::string x = b.reshape("generator.flatten", dec, {d.batch * d.len, kModel});
+  std::string x = b.reshape("generator.flatten", dec, {-1, kModel});
   x = b.op("Gemm", "generator.logits", {x, "embedding.weight"}, {attr_int("transB", 1)});
-  x = b.reshape("generator.unflatten", x, {d.batch, d.len, kVocab});
+  x = b.reshape("generator.unflatten", x, {-1, d.len, kVocab});
   b.add_output(b.softmax("generator.softmax", x, -1));
   return finish_checked(b, model, "Transformer base (Vaswani et al. 2017), 8k shared vocabulary");
 }

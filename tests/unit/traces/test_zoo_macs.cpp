@@ -20,6 +20,24 @@ TEST(ZooMacs, EveryModelLoadsByNameWithEveryLayerCosted) {
   }
 }
 
+// The loader's --batch (LoadOptions::batch) works on suite names: no reshape target or resize
+// size in a suite model pins the batch, so MACs scale exactly with it, and the result equals a
+// model built with ZooOptions::batch.
+TEST(ZooMacs, LoaderBatchScalesEveryModel) {
+  LoadOptions batch3;
+  batch3.batch = 3;
+  ZooOptions built3;
+  built3.batch = 3;
+  for (const auto& e : registry()) {
+    const LayerGraph one = load_layer_graph(e.name);
+    const LayerGraph three = load_layer_graph(e.name, batch3);
+    EXPECT_EQ(three.inputs.at(0).shape.at(0), 3) << e.name;
+    EXPECT_EQ(three.totals.macs, 3 * one.totals.macs) << e.name;
+    EXPECT_EQ(three.input_cut_bytes, 3 * one.input_cut_bytes) << e.name;
+    EXPECT_EQ(build_layer_graph(e.build(built3), e.name).totals.macs, three.totals.macs) << e.name;
+  }
+}
+
 struct Published {
   const char* name;
   std::vector<int64_t> input_size;  // {} = default
