@@ -4,6 +4,7 @@
 // Everything printed comes from the embedded catalog the models read (hwmodels/catalog/).
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "experiments/cli/commands.h"
 #include "experiments/cli/format.h"
@@ -26,10 +27,19 @@ std::string number_or_dash(double value, int decimals) {
   return value > 0 ? fixed(value, decimals) : "-";
 }
 
+// Up to 6 significant digits, no trailing zeros: 2.0275 stays 2.0275, 1634.07 stays 1634.07.
+std::string plain(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
 std::string processor_summary(const hw::DeviceSpec& d) {
   std::string out;
-  for (const auto& p : d.processors)
-    out += (out.empty() ? "" : ", ") + p.name + ":" + hw::processor_kind_name(p.kind);
+  for (const auto& p : d.processors) {
+    const std::string kind = hw::processor_kind_name(p.kind);
+    out += (out.empty() ? "" : ", ") + (p.name == kind ? p.name : p.name + " (" + kind + ")");
+  }
   return out;
 }
 
@@ -51,7 +61,8 @@ void list_devices(const DevicesArgs& args) {
                    d.description});
   }
   table.print(std::cout);
-  std::cout << "\n" << catalog.size()
+  std::cout << "\n"
+            << catalog.size()
             << " devices. `dnntune devices show NAME` prints one with its sources.\n";
 }
 
@@ -105,12 +116,12 @@ void list_networks(const DevicesArgs& args) {
     const auto& r = link.radio;
     std::string tail;
     for (const auto& t : r.tail_states)
-      tail += (tail.empty() ? "" : " + ") + t.name + " " + fixed(t.duration_s, 2) + " s @ " +
-              fixed(t.power_W, 2) + " W";
-    table.add_row({link.name, fixed(link.uplink_mbps, 2), fixed(link.downlink_mbps, 2),
-                   fixed(link.rtt_ms, 1), fixed(r.alpha_up_mW_per_Mbps, 2),
-                   fixed(r.alpha_down_mW_per_Mbps, 2), fixed(r.beta_mW, 2),
-                   fixed(r.promotion_s, 2) + " s @ " + fixed(r.promotion_W, 2) + " W", tail});
+      tail += (tail.empty() ? "" : " + ") + t.name + " " + plain(t.duration_s) + " s @ " +
+              plain(t.power_W) + " W";
+    table.add_row({link.name, plain(link.uplink_mbps), plain(link.downlink_mbps),
+                   plain(link.rtt_ms), plain(r.alpha_up_mW_per_Mbps),
+                   plain(r.alpha_down_mW_per_Mbps), plain(r.beta_mW),
+                   plain(r.promotion_s) + " s @ " + plain(r.promotion_W) + " W", tail});
   }
   table.print(std::cout);
 }
@@ -139,8 +150,8 @@ CommandDef devices_command() {
             add_format(*show, *args);
             show->callback([args] { show_device(*args); });
 
-            CLI::App* networks =
-                sub.add_subcommand("networks", "Network presets (3g, lte, wifi, 5g) and radio models");
+            CLI::App* networks = sub.add_subcommand(
+                "networks", "Network presets (3g, lte, wifi, 5g) and radio models");
             add_format(*networks, *args);
             networks->callback([args] { list_networks(*args); });
           }};

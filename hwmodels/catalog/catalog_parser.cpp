@@ -14,20 +14,32 @@ namespace {
 
 constexpr double kBytesPerGiB = 1024.0 * 1024.0 * 1024.0;
 
-const std::vector<std::string> kDeviceKeys = {"name",      "role",  "description",
-                                              "idle_power_W", "price_usd_per_hour", "sources",
-                                              "processors"};
-const std::vector<std::string> kProcessorKeys = {
-    "name",           "kind",          "model",          "peak_gflops_fp32",
-    "peak_gflops_fp16", "peak_gops_int8", "memory_bandwidth_GBps", "memory_GiB",
-    "active_power_W", "idle_power_W",  "layer_overhead_ms", "efficiency",
-    "unsupported_ops", "source"};
-const std::vector<std::string> kPresetKeys = {"name",    "uplink_mbps", "downlink_mbps",
-                                              "rtt_ms",  "radio",       "sources"};
-const std::vector<std::string> kRadioKeys = {"technology",   "alpha_up_mW_per_Mbps",
-                                             "alpha_down_mW_per_Mbps", "beta_mW",
-                                             "promotion_s",  "promotion_W",
-                                             "tail_states",  "source"};
+const std::vector<std::string> kDeviceKeys = {
+    "name", "role", "description", "idle_power_W", "price_usd_per_hour", "sources", "processors"};
+const std::vector<std::string> kProcessorKeys = {"name",
+                                                 "kind",
+                                                 "model",
+                                                 "peak_gflops_fp32",
+                                                 "peak_gflops_fp16",
+                                                 "peak_gops_int8",
+                                                 "memory_bandwidth_GBps",
+                                                 "memory_GiB",
+                                                 "active_power_W",
+                                                 "idle_power_W",
+                                                 "layer_overhead_ms",
+                                                 "efficiency",
+                                                 "unsupported_ops",
+                                                 "source"};
+const std::vector<std::string> kPresetKeys = {"name",   "uplink_mbps", "downlink_mbps",
+                                              "rtt_ms", "radio",       "sources"};
+const std::vector<std::string> kRadioKeys = {"technology",
+                                             "alpha_up_mW_per_Mbps",
+                                             "alpha_down_mW_per_Mbps",
+                                             "beta_mW",
+                                             "promotion_s",
+                                             "promotion_W",
+                                             "tail_states",
+                                             "source"};
 const std::vector<std::string> kTailKeys = {"name", "duration_s", "power_W"};
 
 void check_name(const yaml::Reader& reader, const YAML::Node& node, const std::string& name,
@@ -85,8 +97,8 @@ ProcessorSpec parse_processor(const yaml::Reader& reader, const YAML::Node& node
     const std::string kind = item.first.as<std::string>();
     const double value = reader.number(efficiency, kind, eff_where, true);
     if (value <= 0 || value > 1)
-      reader.fail(item.second, eff_where + "." + kind, "must be in (0, 1], got " +
-                                                           item.second.as<std::string>());
+      reader.fail(item.second, eff_where + "." + kind,
+                  "must be in (0, 1], got " + item.second.as<std::string>());
     p.efficiency[kind] = value;
   }
   if (!p.efficiency.count("default"))

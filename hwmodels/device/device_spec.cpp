@@ -28,8 +28,7 @@ bool ends_with(const std::string& text, std::string_view suffix) {
 }
 
 bool looks_like_path(const std::string& name) {
-  return name.find('/') != std::string::npos || ends_with(name, ".yaml") ||
-         ends_with(name, ".yml");
+  return name.find('/') != std::string::npos || ends_with(name, ".yaml") || ends_with(name, ".yml");
 }
 
 std::vector<DeviceSpec> load_embedded_devices() {
@@ -55,19 +54,26 @@ std::vector<DeviceSpec> load_embedded_devices() {
 
 std::string processor_kind_name(ProcessorKind kind) {
   switch (kind) {
-    case ProcessorKind::kCpu: return "cpu";
-    case ProcessorKind::kGpu: return "gpu";
-    case ProcessorKind::kNpu: return "npu";
-    case ProcessorKind::kDsp: return "dsp";
+    case ProcessorKind::kCpu:
+      return "cpu";
+    case ProcessorKind::kGpu:
+      return "gpu";
+    case ProcessorKind::kNpu:
+      return "npu";
+    case ProcessorKind::kDsp:
+      return "dsp";
   }
   return "unknown";
 }
 
 std::string device_role_name(DeviceRole role) {
   switch (role) {
-    case DeviceRole::kMobile: return "mobile";
-    case DeviceRole::kBoard: return "board";
-    case DeviceRole::kCloud: return "cloud";
+    case DeviceRole::kMobile:
+      return "mobile";
+    case DeviceRole::kBoard:
+      return "board";
+    case DeviceRole::kCloud:
+      return "cloud";
   }
   return "unknown";
 }

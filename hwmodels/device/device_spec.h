@@ -41,8 +41,8 @@ struct DeviceSpec {
   DeviceRole role = DeviceRole::kMobile;
   std::string description;
   std::vector<ProcessorSpec> processors;
-  double idle_power_W = 0;          // whole device while waiting (screen off)
-  double price_usd_per_hour = 0;    // cloud entries
+  double idle_power_W = 0;        // whole device while waiting (screen off)
+  double price_usd_per_hour = 0;  // cloud entries
   std::vector<std::string> sources;
 
   // Throws InputError(name, ...) listing the processors when absent.

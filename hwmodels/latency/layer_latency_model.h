@@ -3,7 +3,8 @@
 // LayerGraph executed alone (no overlap with neighbours). latency_ms >= 0 and power_W >= 0 for a
 // feasible estimate; an operator the processor cannot run or a layer that cannot fit gives
 // status.feasible == false with a reason, never an exception. Implementations: the roofline model
-// of an uncalibrated catalog device (roofline_model.h) and a calibrated device profile (calibration/).
+// of an uncalibrated catalog device (roofline_model.h) and a calibrated device profile
+// (calibration/).
 #include <memory>
 #include <string>
 
@@ -22,7 +23,8 @@ class LayerLatencyModel {
  public:
   virtual ~LayerLatencyModel() = default;
   virtual LayerEstimate estimate(const Layer& layer) const = 0;
-  // One line for outputs and provenance, e.g. "roofline(oneplus5t/cpu)" or "profile(host-opencv-1t)".
+  // One line for outputs and provenance, e.g. "roofline(oneplus5t/cpu)" or
+  // "profile(host-opencv-1t)".
   virtual std::string describe() const = 0;
 };
 

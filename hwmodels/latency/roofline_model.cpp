@@ -34,8 +34,7 @@ class RooflineModel : public LayerLatencyModel {
     for (const auto& [kind, value] : options.efficiency_overrides) {
       if (!std::isfinite(value) || value <= 0)
         throw InputError(device.name, "calibrated efficiency for '" + kind +
-                                          "' must be finite and > 0, got " +
-                                          std::to_string(value));
+                                          "' must be finite and > 0, got " + std::to_string(value));
       efficiency_[kind] = value;
     }
   }
@@ -57,8 +56,7 @@ class RooflineModel : public LayerLatencyModel {
         return out;
       }
     }
-    const double scale =
-        static_cast<double>(precision_bytes(precision_)) / kModelBytesPerElement;
+    const double scale = static_cast<double>(precision_bytes(precision_)) / kModelBytesPerElement;
     const double working_bytes =
         static_cast<double>(layer.input_bytes + layer.output_bytes + layer.weight_bytes) * scale;
     if (working_bytes > static_cast<double>(processor_.memory_bytes)) {
@@ -67,8 +65,8 @@ class RooflineModel : public LayerLatencyModel {
                                           " memory " + format_mb(processor_.memory_bytes));
       return out;
     }
-    const double ops = layer.flops > 0 ? static_cast<double>(layer.flops)
-                                       : 2.0 * static_cast<double>(layer.macs);
+    const double ops =
+        layer.flops > 0 ? static_cast<double>(layer.flops) : 2.0 * static_cast<double>(layer.macs);
     const double compute_ms = ops / (peak * kGiga * efficiency(layer)) * kMsPerS;
     const double memory_ms = working_bytes / (processor_.memory_bandwidth_GBps * kGiga) * kMsPerS;
     out.latency_ms = std::max(compute_ms, memory_ms) + processor_.layer_overhead_ms;
@@ -77,8 +75,8 @@ class RooflineModel : public LayerLatencyModel {
   }
 
   std::string describe() const override {
-    std::string text = "roofline(" + device_name_ + "/" + processor_.name + ", " +
-                       precision_name(precision_);
+    std::string text =
+        "roofline(" + device_name_ + "/" + processor_.name + ", " + precision_name(precision_);
     if (!calibrated_from_.empty()) text += ", efficiencies from " + calibrated_from_;
     return text + ")";
   }
@@ -101,9 +99,12 @@ class RooflineModel : public LayerLatencyModel {
 
 std::string precision_name(Precision precision) {
   switch (precision) {
-    case Precision::kFp32: return "fp32";
-    case Precision::kFp16: return "fp16";
-    case Precision::kInt8: return "int8";
+    case Precision::kFp32:
+      return "fp32";
+    case Precision::kFp16:
+      return "fp16";
+    case Precision::kInt8:
+      return "int8";
   }
   return "unknown";
 }
@@ -116,18 +117,24 @@ Precision parse_precision(const std::string& name) {
 
 int64_t precision_bytes(Precision precision) {
   switch (precision) {
-    case Precision::kFp32: return 4;
-    case Precision::kFp16: return 2;
-    case Precision::kInt8: return 1;
+    case Precision::kFp32:
+      return 4;
+    case Precision::kFp16:
+      return 2;
+    case Precision::kInt8:
+      return 1;
   }
   return 4;
 }
 
 double peak_gops(const ProcessorSpec& processor, Precision precision) {
   switch (precision) {
-    case Precision::kFp32: return processor.peak_gflops_fp32;
-    case Precision::kFp16: return processor.peak_gflops_fp16;
-    case Precision::kInt8: return processor.peak_gops_int8;
+    case Precision::kFp32:
+      return processor.peak_gflops_fp32;
+    case Precision::kFp16:
+      return processor.peak_gflops_fp16;
+    case Precision::kInt8:
+      return processor.peak_gops_int8;
   }
   return 0;
 }

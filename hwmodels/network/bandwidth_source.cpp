@@ -64,7 +64,8 @@ double TraceBandwidth::downlink_mbps(double at_s) const {
   // Fold into one period, measured from the first sample's time.
   double t = trace_.time_s.front() + std::fmod(std::max(at_s, 0.0), period_s_);
   auto it = std::upper_bound(trace_.time_s.begin(), trace_.time_s.end(), t);
-  const size_t index = it == trace_.time_s.begin() ? 0 : static_cast<size_t>(it - trace_.time_s.begin()) - 1;
+  const size_t index =
+      it == trace_.time_s.begin() ? 0 : static_cast<size_t>(it - trace_.time_s.begin()) - 1;
   return trace_.mbps[index];
 }
 
@@ -74,8 +75,8 @@ double TraceBandwidth::uplink_mbps(double at_s) const {
 
 std::string TraceBandwidth::describe() const {
   std::ostringstream out;
-  out << "trace(" << trace_.name << ", " << trace_.time_s.size() << " samples, uplink = "
-      << uplink_fraction_ << " x downlink)";
+  out << "trace(" << trace_.name << ", " << trace_.time_s.size()
+      << " samples, uplink = " << uplink_fraction_ << " x downlink)";
   return out.str();
 }
 

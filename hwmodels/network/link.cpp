@@ -60,17 +60,21 @@ const std::vector<LinkSpec>& presets() {
 
 }  // namespace
 
-double LinkSpec::upload_ms(int64_t bytes) const { return transfer_ms(bytes, uplink_mbps); }
-double LinkSpec::download_ms(int64_t bytes) const { return transfer_ms(bytes, downlink_mbps); }
+double LinkSpec::upload_ms(int64_t bytes) const {
+  return transfer_ms(bytes, uplink_mbps);
+}
+double LinkSpec::download_ms(int64_t bytes) const {
+  return transfer_ms(bytes, downlink_mbps);
+}
 
-RadioEnergy radio_energy(const RadioPowerModel& radio, const std::vector<RadioTransfer>& transfers) {
+RadioEnergy radio_energy(const RadioPowerModel& radio,
+                         const std::vector<RadioTransfer>& transfers) {
   RadioEnergy energy;
   if (transfers.empty()) return energy;
   std::vector<RadioTransfer> sorted = transfers;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const RadioTransfer& a, const RadioTransfer& b) {
-                     return a.start_ms < b.start_ms;
-                   });
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const RadioTransfer& a, const RadioTransfer& b) { return a.start_ms < b.start_ms; });
   const double promotion_mJ = radio.promotion_s * radio.promotion_W * kMilliJoulePerWattS;
   const double tail_s = total_tail_s(radio);
   energy.promotion_mJ = promotion_mJ;
@@ -80,8 +84,7 @@ RadioEnergy radio_energy(const RadioPowerModel& radio, const std::vector<RadioTr
   double busy_end_ms = sorted.front().start_ms;
   bool first = true;
   for (const RadioTransfer& t : sorted) {
-    const double alpha =
-        t.uplink ? radio.alpha_up_mW_per_Mbps : radio.alpha_down_mW_per_Mbps;
+    const double alpha = t.uplink ? radio.alpha_up_mW_per_Mbps : radio.alpha_down_mW_per_Mbps;
     energy.transfer_mJ += alpha * t.throughput_mbps * t.duration_ms * kMilliJoulePerMilliWattMs;
     const double end_ms = t.start_ms + t.duration_ms;
     if (!first && t.start_ms > busy_end_ms) {

@@ -14,7 +14,7 @@ struct RadioPowerModel {
   double alpha_up_mW_per_Mbps = 0;
   double alpha_down_mW_per_Mbps = 0;
   double beta_mW = 0;
-  double promotion_s = 0;   // idle -> connected before the first byte moves
+  double promotion_s = 0;  // idle -> connected before the first byte moves
   double promotion_W = 0;
   // After the last byte: the radio stays in high-power tail states before going idle.
   // tail_states are applied in order (e.g. LTE: inactivity then DRX; 3G: DCH then FACH).
@@ -28,7 +28,8 @@ struct RadioPowerModel {
 };
 
 // Contract: a BandwidthSource gives the link's throughput at a time (seconds since the start of
-// the scenario). Constant now; traces from ../shared/data/network plug in through the same interface.
+// the scenario). Constant now; traces from ../shared/data/network plug in through the same
+// interface.
 class BandwidthSource {
  public:
   virtual ~BandwidthSource() = default;
@@ -45,7 +46,7 @@ struct LinkSpec {
   RadioPowerModel radio;
   std::vector<std::string> sources;
 
-  double upload_ms(int64_t bytes) const;    // bytes * 8 / (uplink_mbps * 1e6) * 1e3
+  double upload_ms(int64_t bytes) const;  // bytes * 8 / (uplink_mbps * 1e6) * 1e3
   double download_ms(int64_t bytes) const;
 };
 
@@ -70,7 +71,8 @@ struct RadioEnergy {
 // full tail after the last. Zero transfers -> zero energy.
 RadioEnergy radio_energy(const RadioPowerModel& radio, const std::vector<RadioTransfer>& transfers);
 
-// Presets "3g", "lte", "wifi", "5g", each with its sources; throws InputError listing the valid ones.
+// Presets "3g", "lte", "wifi", "5g", each with its sources; throws InputError listing the valid
+// ones.
 LinkSpec find_network_preset(const std::string& name);
 std::vector<std::string> network_preset_names();
 

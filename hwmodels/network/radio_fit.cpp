@@ -47,8 +47,8 @@ double number(const std::string& text, const std::string& path, int line, const 
 RadioPowerFit fit_radio_power(const std::vector<PowerSample>& samples) {
   constexpr int kUnknowns = 3;
   if (samples.size() < kUnknowns)
-    throw InputError("<fit>", "need at least 3 power samples, got " +
-                                  std::to_string(samples.size()));
+    throw InputError("<fit>",
+                     "need at least 3 power samples, got " + std::to_string(samples.size()));
   const auto n = static_cast<Eigen::Index>(samples.size());
   Eigen::MatrixXd design(n, kUnknowns);
   Eigen::VectorXd power(n);
@@ -62,8 +62,9 @@ RadioPowerFit fit_radio_power(const std::vector<PowerSample>& samples) {
   }
   const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(design);
   if (qr.rank() < kUnknowns)
-    throw InputError("<fit>", "power samples do not determine alpha_up, alpha_down and beta "
-                              "(need traffic in both directions and some variation)");
+    throw InputError("<fit>",
+                     "power samples do not determine alpha_up, alpha_down and beta "
+                     "(need traffic in both directions and some variation)");
   const Eigen::VectorXd x = qr.solve(power);
   const Eigen::VectorXd residual = design * x - power;
   fit.alpha_up_mW_per_Mbps = x(0);

@@ -20,10 +20,10 @@ struct RadioPowerFit {
   double alpha_up_mW_per_Mbps = 0;
   double alpha_down_mW_per_Mbps = 0;
   double beta_mW = 0;
-  double rmse_mW = 0;        // root mean square residual
-  double r_squared = 0;      // 1 - SSE / SST
+  double rmse_mW = 0;    // root mean square residual
+  double r_squared = 0;  // 1 - SSE / SST
   size_t samples = 0;
-  double max_uplink_mbps = 0;    // the range the fit is supported by
+  double max_uplink_mbps = 0;  // the range the fit is supported by
   double max_downlink_mbps = 0;
 };
 
@@ -34,7 +34,7 @@ RadioPowerFit fit_radio_power(const std::vector<PowerSample>& samples);
 // Reads the 5Gophers power CSV (header with nrStatus, downlink_Mbps, uplink_Mbps and
 // `power_column`); keeps rows whose nrStatus is CONNECTED (5G NR attached). Throws
 // InputError(path, "line N: ...") for a missing column or a malformed number.
-std::vector<PowerSample> load_5gophers_power_csv(const std::string& path,
-                                                 const std::string& power_column = "hardware_power");
+std::vector<PowerSample> load_5gophers_power_csv(
+    const std::string& path, const std::string& power_column = "hardware_power");
 
 }  // namespace dnntune::hw

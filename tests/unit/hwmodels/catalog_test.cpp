@@ -66,7 +66,9 @@ TEST(Catalog, IssueNumbersAreTheCatalogNumbers) {
 TEST(Catalog, EveryEntryIsUsable) {
   for (const DeviceSpec& d : device_catalog()) {
     EXPECT_FALSE(d.sources.empty()) << d.name;
-    if (d.role == DeviceRole::kCloud) EXPECT_GT(d.price_usd_per_hour, 0) << d.name;
+    if (d.role == DeviceRole::kCloud) {
+      EXPECT_GT(d.price_usd_per_hour, 0) << d.name;
+    }
     for (const ProcessorSpec& p : d.processors) {
       EXPECT_FALSE(p.source.empty()) << d.name << "/" << p.name;
       EXPECT_GT(p.memory_bytes, 0) << d.name << "/" << p.name;

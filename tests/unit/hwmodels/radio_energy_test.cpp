@@ -40,7 +40,8 @@ TEST(RadioEnergy, ThreeG_UploadThenDownloadWithAGapInDch) {
 
 TEST(RadioEnergy, Wifi_GapLongerThanTheTail) {
   const LinkSpec wifi = find_network_preset("wifi");
-  const RadioEnergy e = radio_energy(wifi.radio, {{0, 200, false, 54.97}, {1000, 100, false, 54.97}});
+  const RadioEnergy e =
+      radio_energy(wifi.radio, {{0, 200, false, 54.97}, {1000, 100, false, 54.97}});
   // transfer = (137.01 * 54.97 + 132.86) mW * 300 ms / 1000 = 2299.28991 mJ
   EXPECT_NEAR(e.transfer_mJ, 2299.28991, kTol_mJ);
   // each tail (the 800 ms gap is longer than it, and the final one) = 0.25 s * 0.403 W = 100.75 mJ
