@@ -94,6 +94,12 @@ TEST(EfficiencyTransfer, MeasuredErrorOnBenchncnn) {
   for (const char* name : kModels)
     graphs.push_back(load_layer_graph(test::shared_dir() + "/models/" + name + ".onnx"));
 
+  // MobileNetV2 has 17 depthwise 3x3 convolutions; they must get the depthwise efficiency.
+  int depthwise = 0;
+  for (size_t i = 0; i < graphs[1].size(); ++i)
+    depthwise += efficiency_kind(graphs[1].layer(i)) == "depthwise";
+  EXPECT_EQ(depthwise, 17);
+
   // Calibrate: the scale s with geometric-mean ratio 1 on the calibration device (log_ratio falls
   // monotonically in s, so bisection in log space finds it).
   double lo = 1e-3, hi = 1e3;
