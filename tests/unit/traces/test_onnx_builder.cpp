@@ -128,6 +128,16 @@ TEST(OnnxBuilder, ResizeAndConcatInferShapes) {
   EXPECT_EQ(output_shape(m), (std::vector<int64_t>{1, 10, 28, 28}));
 }
 
+TEST(OnnxBuilder, ResizeToHitsExactSizesWhateverTheBatch) {
+  // 33 -> 513 is DeepLab's upsampling: 513/33 is not exact in float; (513 + 0.5)/33 floors to 513.
+  for (int64_t batch : {1, 3}) {
+    OnnxBuilder b("up");
+    const std::string x = b.add_input("x", {batch, 21, 33, 33});
+    b.add_output(b.resize_to("up", x, 33, 33, 513, 513));
+    EXPECT_EQ(output_shape(b.finish()), (std::vector<int64_t>{batch, 21, 513, 513}));
+  }
+}
+
 TEST(OnnxBuilder, DuplicateNamesAreRejected) {
   OnnxBuilder b("dup");
   const std::string x = b.add_input("x", {1, 3, 8, 8});
