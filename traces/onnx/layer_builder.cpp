@@ -267,6 +267,8 @@ LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, 
           for (int reader : r->second) external = external || s.group_of[static_cast<size_t>(reader)] != static_cast<int>(gi);
         if (external) layer.outputs.push_back(info(o));
       }
+      if (const std::string bad = check_node_dimensions(node, lookup); !bad.empty())
+        throw InputError(source, node_label(node) + ": " + bad);
       const auto inferred = node.output_size() ? inferred_by_output.find(node.output(0)) : inferred_by_output.end();
       const NodeCost cost = node_cost(inferred != inferred_by_output.end() ? *inferred->second : node, lookup);
       layer.macs += cost.macs;

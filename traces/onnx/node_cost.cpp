@@ -112,6 +112,34 @@ NodeCost subgraph_cost(const onnx::GraphProto& g, const TensorLookup& outer) {
 
 bool is_data_movement_op(const std::string& op) { return data_movement_ops().count(op) > 0; }
 
+std::string check_node_dimensions(const onnx::NodeProto& node, const TensorLookup& lookup) {
+  auto in = [&](int i) -> const TensorInfo* {
+    return i < node.input_size() && !node.input(i).empty() ? lookup(node.input(i)) : nullptr;
+  };
+  const TensorInfo *x = in(0), *w = in(1);
+  if (!x || !w) return "";
+  const std::string& op = node.op_type();
+  if (op == "Conv" && x->shape.size() >= 2 && w->shape.size() >= 2) {
+    const int64_t group = attr_int(node, "group", 1);
+    if (x->shape[1] != w->shape[1] * group)
+      return "input '" + x->name + "' has " + std::to_string(x->shape[1]) + " channels but weight '" + w->name +
+             "' " + shape_to_string(w->shape) + " with group " + std::to_string(group) + " expects " +
+             std::to_string(w->shape[1] * group);
+  }
+  if (op == "Gemm" && x->shape.size() == 2 && w->shape.size() == 2) {
+    const int64_t kx = attr_int(node, "transA", 0) ? x->shape[0] : x->shape[1];
+    const int64_t kw = attr_int(node, "transB", 0) ? w->shape[1] : w->shape[0];
+    if (kx != kw)
+      return "inner dimensions differ: '" + x->name + "' " + shape_to_string(x->shape) + " vs '" + w->name + "' " +
+             shape_to_string(w->shape);
+  }
+  if (op == "MatMul" && x->shape.size() >= 2 && w->shape.size() >= 2 &&
+      x->shape.back() != w->shape[w->shape.size() - 2])
+    return "inner dimensions differ: '" + x->name + "' " + shape_to_string(x->shape) + " vs '" + w->name + "' " +
+           shape_to_string(w->shape);
+  return "";
+}
+
 NodeCost node_cost(const onnx::NodeProto& node, const TensorLookup& lookup) {
   const std::string& op = node.op_type();
   auto in = [&](int i) -> const TensorInfo* {

@@ -25,6 +25,10 @@ using TensorLookup = std::function<const TensorInfo*(const std::string&)>;
 // first and then through `lookup`.
 NodeCost node_cost(const onnx::NodeProto& node, const TensorLookup& lookup);
 
+// Dimension consistency that ONNX shape inference does not enforce (e.g. Conv input channels vs
+// weights). Returns "" when consistent, else one line naming the mismatch.
+std::string check_node_dimensions(const onnx::NodeProto& node, const TensorLookup& lookup);
+
 // True for operators that only move or reinterpret data (their cost is known and zero flops).
 bool is_data_movement_op(const std::string& op);
 

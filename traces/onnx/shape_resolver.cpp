@@ -3,7 +3,9 @@
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <deque>
 #include <set>
+#include <unordered_map>
 
 #include "traces/common/error.h"
 
@@ -11,11 +13,10 @@ namespace dnntune {
 
 namespace {
 
-constexpr int kMaxInferencePasses = 16;
-
+// Dims of a type: -1 for an unknown dimension, {-2} when the rank is unknown.
 std::vector<int64_t> dims_of(const onnx::TypeProto& type) {
   std::vector<int64_t> dims;
-  if (!type.has_tensor_type() || !type.tensor_type().has_shape()) return {-2};  // rank unknown
+  if (!type.has_tensor_type() || !type.tensor_type().has_shape()) return {-2};
   for (const auto& d : type.tensor_type().shape().dim())
     dims.push_back(d.has_dim_value() && d.dim_value() >= 0 ? d.dim_value() : -1);
   return dims;
@@ -25,6 +26,11 @@ bool concrete(const std::vector<int64_t>& dims) {
   for (int64_t d : dims)
     if (d < 0) return false;
   return true;
+}
+
+bool is_tensor_type(const onnx::TypeProto& type) {
+  return type.value_case() == onnx::TypeProto::kTensorType ||
+         type.value_case() == onnx::TypeProto::VALUE_NOT_SET;
 }
 
 std::string describe_dims(const onnx::TypeProto& type) {
@@ -39,15 +45,28 @@ std::string describe_dims(const onnx::TypeProto& type) {
   return s + "]";
 }
 
-std::set<std::string> initializer_names(const onnx::GraphProto& g) {
-  std::set<std::string> names;
-  for (const auto& t : g.initializer()) names.insert(t.name());
-  return names;
+std::string node_label(const onnx::NodeProto& n) {
+  return n.op_type() + " node '" + (n.name().empty() ? (n.output_size() ? n.output(0) : "?") : n.name()) + "'";
+}
+
+bool has_payload(const onnx::TensorProto& t) {
+  return t.has_raw_data() || t.float_data_size() || t.int32_data_size() || t.int64_data_size() ||
+         t.double_data_size() || t.uint64_data_size() || t.string_data_size();
+}
+
+onnx::TypeProto type_of_tensor(const onnx::TensorProto& t) {
+  onnx::TypeProto type;
+  auto* tt = type.mutable_tensor_type();
+  tt->set_elem_type(t.data_type());
+  auto* shape = tt->mutable_shape();
+  for (int64_t d : t.dims()) shape->add_dim()->set_dim_value(d);
+  return type;
 }
 
 // --input-shape and --batch, then a check that every model input is concrete.
 void apply_input_shapes(onnx::GraphProto& g, const std::string& source, const LoadOptions& options) {
-  const auto inits = initializer_names(g);
+  std::set<std::string> inits;
+  for (const auto& t : g.initializer()) inits.insert(t.name());
   std::set<std::string> input_names;
   std::string listed;
   for (const auto& in : g.input()) {
@@ -82,131 +101,198 @@ void apply_input_shapes(onnx::GraphProto& g, const std::string& source, const Lo
   }
 }
 
-// Replaces folded nodes by initializers holding their values, in `g` and all its subgraphs
-// (ONNX names are unique across a model's subgraphs, so one map serves every scope).
-void replace_folded_nodes(onnx::GraphProto& g, const std::map<std::string, IntValue>& folded) {
-  auto inits = initializer_names(g);
-  google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
-  for (auto& node : *g.mutable_node()) {
-    bool all_folded = node.output_size() > 0;
-    for (const auto& o : node.output()) all_folded = all_folded && (o.empty() || folded.count(o));
-    if (!all_folded) {
-      for (auto& a : *node.mutable_attribute())
-        if (a.has_g()) replace_folded_nodes(*a.mutable_g(), folded);
-      kept.Add()->Swap(&node);
-      continue;
+// One forward pass in topological order. Per node: fold it when it is an integer computation on
+// known values (int_folding.h); inline the taken branch of an If whose condition is known;
+// otherwise run the operator's ONNX inference function with every known value as input data.
+class ForwardInference {
+ public:
+  ForwardInference(onnx::ModelProto& model, const std::string& source, bool trust_declared)
+      : model_(model), source_(source) {
+    auto& g = *model_.mutable_graph();
+    for (const auto& o : model_.opset_import())
+      opsets_[o.domain() == "ai.onnx" ? "" : o.domain()] = static_cast<int>(o.version());
+    if (!opsets_.count("")) opsets_[""] = 13;
+    for (const auto& t : g.initializer()) {
+      set_type(t.name(), type_of_tensor(t));
+      if (has_payload(t)) data_[t.name()] = &t;
+      if (auto v = int_value_from_tensor(t)) folded_[t.name()] = *v;
     }
-    for (const auto& o : node.output())
-      if (!o.empty() && !inits.count(o)) *g.add_initializer() = int_value_to_tensor(o, folded.at(o));
+    for (const auto& in : g.input())
+      if (!types_.count(in.name())) set_type(in.name(), in.type());
+    if (trust_declared)
+      for (const auto& v : g.value_info()) declared_[v.name()] = &v.type();
   }
-  g.mutable_node()->Swap(&kept);
-}
 
-void collect_types(const onnx::GraphProto& g, std::map<std::string, TensorInfo>& tensors,
-                   std::map<std::string, std::vector<int64_t>>& shapes) {
-  auto add = [&](const std::string& name, const onnx::TypeProto& type) {
-    TensorInfo t{name, {}, DType::kUnknown};
-    if (type.value_case() != onnx::TypeProto::kTensorType &&
-        type.value_case() != onnx::TypeProto::VALUE_NOT_SET) {  // sequence, map, optional: no shape
-      tensors[name] = t;
-      shapes[name] = {-2};
-      return;
+  std::map<std::string, IntValue> run() {
+    auto& g = *model_.mutable_graph();
+    std::deque<onnx::NodeProto> work(g.node().begin(), g.node().end());
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> done;
+    onnx::shape_inference::GraphInferenceContext graph_context(types_, opsets_, nullptr, {},
+                                                               onnx::OpSchemaRegistry::Instance(), nullptr,
+                                                               static_cast<int>(model_.ir_version()));
+    while (!work.empty()) {
+      onnx::NodeProto node = std::move(work.front());
+      work.pop_front();
+      if (auto branch = decided_branch(node)) {
+        // The branch's nodes run next, in place of the If.
+        for (auto it = branch->rbegin(); it != branch->rend(); ++it) work.push_front(std::move(*it));
+        continue;
+      }
+      if (!fold(node)) infer(node, graph_context);
+      *done.Add() = std::move(node);
     }
-    auto dims = dims_of(type);
-    if (type.has_tensor_type()) t.dtype = dtype_from_onnx(type.tensor_type().elem_type());
-    t.shape = dims;
-    tensors[name] = t;
-    shapes[name] = dims;
-  };
-  for (const auto& v : g.input()) add(v.name(), v.type());
-  for (const auto& v : g.value_info()) add(v.name(), v.type());
-  for (const auto& v : g.output()) add(v.name(), v.type());
-  for (const auto& init : g.initializer()) {
-    TensorInfo t{init.name(), {init.dims().begin(), init.dims().end()},
-                 dtype_from_onnx(init.data_type())};
-    shapes[init.name()] = t.shape;
-    tensors[init.name()] = t;
+    g.mutable_node()->Swap(&done);
+    return std::move(folded_);
   }
-  for (const auto& node : g.node())
-    for (const auto& a : node.attribute())
-      if (a.has_g()) collect_types(a.g(), tensors, shapes);
-}
 
-// Replaces every If whose condition is known at load time (shape-derived, as exporters write
-// "if x.dim(0) == 1") by the nodes of the branch taken, in `g` and its subgraphs.
-bool inline_decided_ifs(onnx::GraphProto& g, const std::map<std::string, IntValue>& folded) {
-  bool changed = false;
-  google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
-  for (auto& node : *g.mutable_node()) {
-    auto cond = node.op_type() == "If" && node.input_size() == 1 ? folded.find(node.input(0)) : folded.end();
-    if (cond == folded.end() || cond->second.data.size() != 1) {
-      for (auto& a : *node.mutable_attribute())
-        if (a.has_g()) changed = inline_decided_ifs(*a.mutable_g(), folded) || changed;
-      nodes.Add()->Swap(&node);
-      continue;
+  // Resolved tensor descriptions of the main graph.
+  std::map<std::string, TensorInfo> tensors() const {
+    std::map<std::string, TensorInfo> out;
+    for (const auto& [name, type] : types_) {
+      TensorInfo t{name, {}, DType::kUnknown};
+      if (is_tensor_type(*type)) {
+        t.dtype = dtype_from_onnx(type->tensor_type().elem_type());
+        t.shape = dims_of(*type);
+      }
+      out[name] = t;
     }
+    return out;
+  }
+
+ private:
+  void set_type(const std::string& name, const onnx::TypeProto& type) {
+    storage_.push_back(type);
+    types_[name] = &storage_.back();
+  }
+
+  std::map<std::string, std::vector<int64_t>> shapes_of(const onnx::NodeProto& node) const {
+    std::map<std::string, std::vector<int64_t>> shapes;
+    for (const auto& in : node.input()) {
+      auto it = types_.find(in);
+      if (it != types_.end()) shapes[in] = dims_of(*it->second);
+    }
+    return shapes;
+  }
+
+  bool fold(const onnx::NodeProto& node) {
+    auto values = fold_int_node(node, folded_, shapes_of(node));
+    if (!values) return false;
+    for (int i = 0; i < node.output_size() && i < static_cast<int>(values->size()); ++i) {
+      const std::string& name = node.output(i);
+      if (name.empty()) continue;
+      const IntValue& v = (*values)[static_cast<size_t>(i)];
+      folded_[name] = v;
+      value_tensors_.push_back(int_value_to_tensor(name, v));
+      data_[name] = &value_tensors_.back();
+      set_type(name, type_of_tensor(value_tensors_.back()));
+    }
+    return true;
+  }
+
+  // The nodes of the branch an If takes, when its condition is known at load time.
+  std::optional<std::vector<onnx::NodeProto>> decided_branch(onnx::NodeProto& node) {
+    if (node.op_type() != "If" || node.input_size() != 1) return std::nullopt;
+    auto cond = folded_.find(node.input(0));
+    if (cond == folded_.end() || cond->second.data.size() != 1) return std::nullopt;
     const char* taken = cond->second.data[0] != 0 ? "then_branch" : "else_branch";
     onnx::GraphProto* branch = nullptr;
     for (auto& a : *node.mutable_attribute())
       if (a.name() == taken) branch = a.mutable_g();
-    if (!branch || branch->output_size() != node.output_size()) {
-      nodes.Add()->Swap(&node);
-      continue;
-    }
+    if (!branch || branch->output_size() != node.output_size()) return std::nullopt;
     std::map<std::string, std::string> rename;
     std::set<std::string> produced;
     for (int i = 0; i < branch->output_size(); ++i) rename[branch->output(i).name()] = node.output(i);
     for (const auto& bn : branch->node())
       for (const auto& o : bn.output()) produced.insert(o);
-    for (const auto& init : branch->initializer()) *g.add_initializer() = init;
+    for (const auto& init : branch->initializer()) {
+      *model_.mutable_graph()->add_initializer() = init;
+      const auto& stored = model_.graph().initializer(model_.graph().initializer_size() - 1);
+      set_type(init.name(), type_of_tensor(init));
+      if (has_payload(init)) {
+        value_tensors_.push_back(stored);
+        data_[init.name()] = &value_tensors_.back();
+      }
+      if (auto v = int_value_from_tensor(init)) folded_[init.name()] = *v;
+    }
+    std::vector<onnx::NodeProto> nodes;
     for (auto& bn : *branch->mutable_node()) {
       for (auto& name : *bn.mutable_output())
         if (rename.count(name)) name = rename[name];
       for (auto& name : *bn.mutable_input())
         if (rename.count(name)) name = rename[name];
-      nodes.Add()->Swap(&bn);
+      nodes.push_back(std::move(bn));
     }
     for (int i = 0; i < branch->output_size(); ++i) {
       if (produced.count(branch->output(i).name())) continue;  // an outer value passed through
-      auto* id = nodes.Add();
-      id->set_op_type("Identity");
-      id->set_name(node.name() + "/" + taken + "/" + branch->output(i).name());
-      id->add_input(branch->output(i).name());
-      id->add_output(node.output(i));
+      onnx::NodeProto id;
+      id.set_op_type("Identity");
+      id.set_name(node.name() + "/" + taken + "/" + branch->output(i).name());
+      id.add_input(branch->output(i).name());
+      id.add_output(node.output(i));
+      nodes.push_back(std::move(id));
     }
-    changed = true;
+    return nodes;
   }
-  g.mutable_node()->Swap(&nodes);
-  return changed;
-}
 
-// One folding sweep over `g` and its subgraphs; true when a new value was found.
-bool fold_sweep(const onnx::GraphProto& g, std::map<std::string, IntValue>& folded,
-                std::map<std::string, std::vector<int64_t>>& shapes) {
-  bool progress = false;
-  for (const auto& init : g.initializer())
-    if (!folded.count(init.name()))
-      if (auto v = int_value_from_tensor(init)) {
-        folded[init.name()] = *v;
-        progress = true;
+  void infer(onnx::NodeProto& node, onnx::shape_inference::GraphInferenceContext& graph_context) {
+    if (node.op_type() == "Constant")
+      for (const auto& a : node.attribute())
+        if (a.name() == "value" && node.output_size() == 1) {
+          value_tensors_.push_back(a.t());
+          data_[node.output(0)] = &value_tensors_.back();
+        }
+    const auto version = opsets_.find(node.domain() == "ai.onnx" ? "" : node.domain());
+    const onnx::OpSchema* schema =
+        version == opsets_.end()
+            ? nullptr
+            : onnx::OpSchemaRegistry::Schema(node.op_type(), version->second, node.domain());
+    std::vector<onnx::TypeProto> inferred(static_cast<size_t>(node.output_size()));
+    if (schema && schema->has_type_and_shape_inference_function()) {
+      onnx::shape_inference::InferenceContextImpl ctx(node, types_, data_, {}, nullptr, &graph_context);
+      try {
+        schema->GetTypeAndShapeInferenceFunction()(ctx);
+        for (int i = 0; i < node.output_size(); ++i) inferred[static_cast<size_t>(i)] = *ctx.getOutputType(i);
+      } catch (const std::exception& e) {
+        if (inputs_concrete(node)) {  // otherwise the unresolved input is reported, not this
+          std::string what = e.what();
+          if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+          throw InputError(source_, "shape inference fails at " + node_label(node) + ": " + what);
+        }
       }
-  for (const auto& node : g.node()) {
-    for (const auto& a : node.attribute())
-      if (a.has_g()) progress = fold_sweep(a.g(), folded, shapes) || progress;
-    bool done = node.output_size() > 0;
-    for (const auto& o : node.output()) done = done && (o.empty() || folded.count(o));
-    if (done) continue;
-    auto values = fold_int_node(node, folded, shapes);
-    if (!values) continue;
-    for (int i = 0; i < node.output_size() && i < static_cast<int>(values->size()); ++i) {
-      if (node.output(i).empty()) continue;
-      folded[node.output(i)] = (*values)[static_cast<size_t>(i)];
-      shapes[node.output(i)] = (*values)[static_cast<size_t>(i)].shape;
-      progress = true;
+    }
+    for (int i = 0; i < node.output_size(); ++i) {
+      const std::string& name = node.output(i);
+      if (name.empty()) continue;
+      onnx::TypeProto type = inferred[static_cast<size_t>(i)];
+      auto declared = declared_.find(name);
+      // The exporter's value_info fills what inference leaves open (operators without an
+      // inference function, data-dependent shapes).
+      if (declared != declared_.end() && (!is_tensor_type(type) || !concrete(dims_of(type))) &&
+          (type.value_case() == onnx::TypeProto::VALUE_NOT_SET || concrete(dims_of(*declared->second))))
+        type = *declared->second;
+      set_type(name, type);
     }
   }
-  return progress;
-}
+
+  bool inputs_concrete(const onnx::NodeProto& node) const {
+    for (const auto& in : node.input()) {
+      if (in.empty()) continue;
+      auto it = types_.find(in);
+      if (it == types_.end() || (is_tensor_type(*it->second) && !concrete(dims_of(*it->second)))) return false;
+    }
+    return true;
+  }
+
+  onnx::ModelProto& model_;
+  const std::string& source_;
+  std::unordered_map<std::string, int> opsets_;
+  std::deque<onnx::TypeProto> storage_;  // stable addresses for types_
+  std::unordered_map<std::string, onnx::TypeProto*> types_;
+  std::deque<onnx::TensorProto> value_tensors_;  // stable addresses for data_
+  std::unordered_map<std::string, const onnx::TensorProto*> data_;
+  std::unordered_map<std::string, const onnx::TypeProto*> declared_;
+  std::map<std::string, IntValue> folded_;
+};
 
 }  // namespace
 
@@ -224,42 +310,15 @@ ResolvedShapes resolve_shapes(onnx::ModelProto& model, const std::string& source
                               const LoadOptions& options) {
   auto* g = model.mutable_graph();
   apply_input_shapes(*g, source, options);
-  // Re-infer from scratch: stale value_info from the exporter would conflict with new input shapes.
-  g->clear_value_info();
-  for (auto& out : *g->mutable_output())
-    if (out.type().has_tensor_type()) out.mutable_type()->mutable_tensor_type()->clear_shape();
+  // With new input shapes, the exporter's value_info is stale: trust it only without overrides.
+  const bool trust_declared = options.input_shapes.empty() && options.batch <= 0;
 
   ResolvedShapes r;
-  const onnx::ShapeInferenceOptions inference_options(/*check_type=*/false, /*error_mode=*/0,
-                                                      /*data_prop=*/true);
-  std::map<std::string, std::vector<int64_t>> shapes;
-  for (int pass = 0; pass < kMaxInferencePasses; ++pass) {
-    r.inferred = model;
-    replace_folded_nodes(*r.inferred.mutable_graph(), r.folded);
-    try {
-      onnx::shape_inference::InferShapes(r.inferred, onnx::OpSchemaRegistry::Instance(),
-                                         inference_options);
-    } catch (const std::exception& e) {
-      std::string what = e.what();
-      if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-      throw InputError(source, "ONNX shape inference failed: " + what);
-    }
-    r.tensors.clear();
-    shapes.clear();
-    collect_types(r.inferred.graph(), r.tensors, shapes);
-    for (const auto& [name, v] : r.folded) shapes[name] = v.shape;
-    const bool folded_more = fold_sweep(model.graph(), r.folded, shapes);
-    const bool inlined = inline_decided_ifs(*model.mutable_graph(), r.folded);
-    if (!folded_more && !inlined) break;
-  }
+  ForwardInference forward(model, source, trust_declared);
+  r.folded = forward.run();
+  r.tensors = forward.tensors();
+  for (const auto& [name, v] : r.folded) r.tensors[name].dtype = dtype_from_onnx(v.onnx_type);
 
-  // Folded tensors are removed from the inferred graph: take their shapes from their values.
-  for (const auto& [name, v] : r.folded) {
-    auto& t = r.tensors[name];
-    t.name = name;
-    t.shape = v.shape;
-    if (t.dtype == DType::kUnknown) t.dtype = DType::kInt64;
-  }
   // Every tensor something reads (or the model returns) must be concrete; unused optional outputs
   // such as Dropout's mask may stay unknown.
   std::set<std::string> used;
@@ -272,16 +331,23 @@ ResolvedShapes resolve_shapes(onnx::ModelProto& model, const std::string& source
       auto it = r.tensors.find(o);
       const bool non_tensor = it != r.tensors.end() && it->second.dtype == DType::kUnknown && it->second.shape.empty();
       if (non_tensor) continue;  // sequences and maps have no shape; layers reading them are not costed
+      const bool has_schema = onnx::OpSchemaRegistry::Schema(node.op_type(), node.domain()) != nullptr;
+      if ((it == r.tensors.end() || !concrete(it->second.shape)) && !has_schema)
+        throw InputError(source, "cannot resolve the shape of tensor '" + o + "': operator '" +
+                                     node.op_type() + "'" + (node.domain().empty() ? "" : " (domain " + node.domain() + ")") +
+                                     " of node '" + node.name() +
+                                     "' has no ONNX shape inference and the model declares no value_info for it");
       if (it == r.tensors.end() || !concrete(it->second.shape))
         throw InputError(source, "cannot resolve the shape of tensor '" + o + "' (output of " +
-                                     node.op_type() + " node '" + node.name() +
-                                     "'); give the model inputs concrete shapes with --input-shape NAME=DxDx...");
+                                     node_label(node) +
+                                     "); give the model inputs concrete shapes with --input-shape NAME=DxDx...");
       if (checked_elements(it->second.shape) < 0)
-        throw InputError(source, "tensor '" + o + "' (output of node '" + node.name() + "') has " +
+        throw InputError(source, "tensor '" + o + "' (output of " + node_label(node) + ") has " +
                                      shape_to_string(it->second.shape) +
                                      " elements: more than 2^40 or overflowing");
     }
   }
+  r.inferred = model;
   return r;
 }
 
