@@ -1,7 +1,9 @@
 #include "hwmodels/network/link.h"
 
 #include <algorithm>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include "hwmodels/catalog/catalog_parser.h"
 #include "hwmodels/catalog/embedded_catalog.h"
@@ -103,11 +105,21 @@ RadioEnergy radio_energy(const RadioPowerModel& radio,
 }
 
 LinkSpec find_network_preset(const std::string& name) {
+  // A user preset file (same schema as hwmodels/catalog/network/*.yaml) sets every field at once.
+  const bool is_path = name.find('/') != std::string::npos ||
+                       (name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0);
+  if (is_path) {
+    std::ifstream in(name, std::ios::binary);
+    if (!in) throw InputError(name, "cannot open network preset file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_network_preset_yaml(text.str(), name);
+  }
   for (const LinkSpec& preset : presets())
     if (preset.name == name) return preset;
   std::string known;
   for (const std::string& n : network_preset_names()) known += (known.empty() ? "" : ", ") + n;
-  throw InputError(name, "unknown network preset; known: " + known);
+  throw InputError(name, "unknown network preset; known: " + known + " (or a preset .yaml file)");
 }
 
 std::vector<std::string> network_preset_names() {

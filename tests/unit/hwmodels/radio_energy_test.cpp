@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "hwmodels/network/link.h"
 #include "traces/common/error.h"
 
@@ -123,6 +126,18 @@ TEST(NetworkPresets, UnknownNameListsTheValidOnes) {
     EXPECT_EQ(e.file(), "4g");
     EXPECT_THAT(e.message(), HasSubstr("known: 3g, 5g, lte, wifi"));
   }
+}
+
+TEST(NetworkPresets, UserPresetFile) {
+  const std::string path = ::testing::TempDir() + "/dnntune_slow.yaml";
+  std::ofstream(path) << "name: slow\nuplink_mbps: 0.5\ndownlink_mbps: 1\nrtt_ms: 300\n"
+                         "radio: {technology: 3g, alpha_up_mW_per_Mbps: 1, "
+                         "alpha_down_mW_per_Mbps: 2, beta_mW: 3, source: mine}\n";
+  const LinkSpec link = find_network_preset(path);
+  std::remove(path.c_str());
+  EXPECT_EQ(link.name, "slow");
+  EXPECT_DOUBLE_EQ(link.upload_ms(62'500), 1000);  // 62500 B * 8 / 0.5e6 bit/s = 1 s
+  EXPECT_THROW(find_network_preset("/nonexistent/net.yaml"), InputError);
 }
 
 }  // namespace
