@@ -1,0 +1,238 @@
+#include "calibration/calibrate.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+
+#include "calibration/fit/fusion_learning.h"
+#include "calibration/fit/kind_model.h"
+#include "calibration/host_info.h"
+#include "calibration/kernels/sampler.h"
+#include "calibration/power/rapl.h"
+#include "traces/common/error.h"
+#include "traces/onnx/model_loader.h"
+
+namespace dnntune::calib {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Calibrator {
+ public:
+  Calibrator(Engine& engine, const CalibrateOptions& options)
+      : engine_(engine), options_(options), rng_(options.seed), start_(Clock::now()), rapl_(RaplCounter::open()) {
+    options_.measure.threads = engine.threads();
+  }
+
+  double elapsed_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  bool out_of_time(double fraction = 1.0) const { return elapsed_s() >= fraction * options_.budget_s; }
+
+  void report(const std::string& phase) {
+    if (options_.progress)
+      options_.progress({elapsed_s(), options_.budget_s, static_cast<int>(result_.trace.kernels.size()), phase});
+  }
+
+  // The engine's layer time of one kernel (median over interleaved rounds), for fusion probes.
+  // `node`: also reports that node's own time inside the kernel (for B inside AB).
+  std::optional<double> probe_time(const KernelSpec& spec, const std::string& node = "", double* node_ms = nullptr) {
+    try {
+      auto loaded = engine_.load(build_kernel(spec), "fusion probe " + spec.key());
+      MeasureOptions m = options_.measure;
+      m.min_repeats = 7;
+      std::vector<double> medians, node_medians;
+      for (int round = 0; round < 3; ++round) {
+        const Measurement r = measure(*loaded, m);
+        medians.push_back(r.layers_median_ms);
+        auto it = r.node_median_ms.find(node);
+        if (it != r.node_median_ms.end()) node_medians.push_back(it->second);
+      }
+      if (node_ms) *node_ms = node_medians.empty() ? -1.0 : percentile(node_medians, 0.5);
+      return percentile(medians, 0.5);
+    } catch (const InputError& e) {
+      result_.warnings.push_back(std::string("fusion probe skipped: ") + e.what());
+    } catch (const std::exception& e) {
+      result_.warnings.push_back(std::string("fusion probe skipped: ") + spec.key() + ": " + e.what());
+    }
+    return std::nullopt;
+  }
+
+  void run_fusion_probes() {
+    for (const auto& pair : fusion_pairs()) {
+      if (out_of_time(0.15)) break;
+      const FusionKernels k = fusion_kernels(pair);
+      double b_in_ab = -1;
+      // build_kernel names the fused tail "bn" (BatchNormalization) or "post_act" (activation).
+      const std::string b_node = pair.next == "BatchNormalization" ? "bn" : "post_act";
+      auto a = probe_time(k.a), b = probe_time(k.b), ab = probe_time(k.ab, b_node, &b_in_ab);
+      if (a && b && ab) result_.trace.fusion.push_back({pair.anchor, pair.next, *a, *b, *ab, b_in_ab});
+      report("fusion");
+    }
+    rules_ = learn_fusion_rules(result_.trace.fusion);
+  }
+
+  // Builds, costs, loads and measures one kernel. Returns false when it was refused.
+  bool measure_kernel(const KernelSpec& spec) {
+    if (!measured_keys_.insert(spec.key()).second) return false;
+    try {
+      onnx::ModelProto model = build_kernel(spec);
+      LoadOptions load;
+      load.fusion = rules_;
+      const LayerGraph graph = build_layer_graph(model, "kernel " + spec.key(), load);
+      if (graph.size() != 1) {
+        ++result_.rejected;
+        return false;
+      }
+      if (rejected_ops_.count(spec.op)) return false;
+      std::unique_ptr<LoadedModel> loaded;
+      try {
+        loaded = engine_.load(model, "kernel " + spec.key());
+      } catch (const InputError& e) {
+        // One message per op: the engine cannot run it, so its kind is left to the default model.
+        if (rejected_ops_.insert(spec.op).second) result_.warnings.push_back(e.what());
+        ++result_.rejected;
+        return false;
+      }
+      const double energy_before = rapl_ ? rapl_->read_mJ() : 0;
+      const auto t0 = Clock::now();
+      Measurement m = measure(*loaded, options_.measure);
+      if (m.noisy) m = less_noisy(m, measure(*loaded, options_.measure));  // re-measure once
+      const double wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      KernelRecord r;
+      r.spec = spec;
+      r.features = features_of(graph.layer(0));
+      const Layer& layer = graph.layer(0);
+      nlohmann::json weights = nlohmann::json::array();
+      for (const auto& w : layer.weights) weights.push_back(w.shape);
+      r.shapes = {{"input", layer.inputs.empty() ? std::vector<int64_t>{} : layer.inputs[0].shape},
+                  {"output", layer.outputs.empty() ? std::vector<int64_t>{} : layer.outputs[0].shape},
+                  {"weights", weights}};
+      r.median_ms = m.layers_median_ms;
+      r.p10_ms = m.layers_p10_ms;
+      r.p90_ms = m.layers_p90_ms;
+      r.total_median_ms = m.median_ms;
+      r.repeats = m.repeats;
+      r.noisy = m.noisy;
+      if (rapl_ && wall_ms > 0) {
+        const double runs = m.repeats + options_.measure.warmup_runs;
+        r.energy_mJ = rapl_delta_mJ(energy_before, rapl_->read_mJ(), rapl_->max_range_mJ()) / std::max(1.0, runs);
+      }
+      result_.trace.kernels.push_back(std::move(r));
+      return true;
+    } catch (const InputError& e) {
+      result_.warnings.push_back(std::string("kernel skipped: ") + e.what());
+    } catch (const std::exception& e) {
+      result_.warnings.push_back("kernel skipped: " + spec.key() + ": " + e.what());
+    }
+    ++result_.rejected;
+    return false;
+  }
+
+  // Kernels whose in-sample log-linear error exceeds the refinement threshold, worst first.
+  std::vector<KernelSpec> badly_predicted() {
+    std::map<std::string, std::vector<size_t>> by_kind;
+    for (size_t i = 0; i < result_.trace.kernels.size(); ++i) by_kind[result_.trace.kernels[i].features.kind].push_back(i);
+    std::vector<std::pair<double, KernelSpec>> bad;
+    for (const auto& [kind, idx] : by_kind) {
+      std::vector<Sample> samples;
+      for (size_t i : idx) samples.push_back({result_.trace.kernels[i].features, result_.trace.kernels[i].median_ms});
+      const KindModel m = fit_form("loglinear", samples, FitOptions{});
+      std::vector<std::pair<double, size_t>> kind_bad;
+      for (size_t j = 0; j < idx.size(); ++j) {
+        const double err = std::abs(m.predict_ms(samples[j].features) - samples[j].latency_ms) /
+                           std::max(samples[j].latency_ms, 1e-6);
+        if (err > options_.refine_error) kind_bad.emplace_back(err, idx[j]);
+      }
+      // At most a few per kind and round, so cheap kinds do not eat the refinement budget.
+      std::sort(kind_bad.rbegin(), kind_bad.rend());
+      for (size_t j = 0; j < kind_bad.size() && j < 3; ++j)
+        bad.emplace_back(kind_bad[j].first, result_.trace.kernels[kind_bad[j].second].spec);
+    }
+    std::sort(bad.begin(), bad.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    std::vector<KernelSpec> out;
+    for (auto& [err, spec] : bad) out.push_back(spec);
+    return out;
+  }
+
+  CalibrateResult run() {
+    auto& h = result_.trace.header;
+    h.host_cpu = host_cpu_model();
+    h.cores = host_cores();
+    h.engine = engine_.name();
+    h.engine_version = engine_.version();
+    h.threads = engine_.threads();
+    h.date = utc_now_iso();
+    h.tool_version = DNNTUNE_VERSION;
+    h.budget_s = options_.budget_s;
+    h.load_avg_1m = host_load_avg_1m();
+    h.excluded_models = options_.exclude_models;
+    h.rapl = rapl_.has_value();
+    h.timing = options_.measure.correct_contention ? "contention-corrected" : "wall";
+
+    run_fusion_probes();
+
+    const PriorSet priors = prior_specs(options_.prior_models, options_.exclude_models, rules_);
+    h.priors = priors.models;
+    for (const auto& w : priors.warnings) result_.warnings.push_back(w);
+
+    std::vector<KernelSpec> queue = priors.specs;
+    for (const auto& op : kernel_ops()) {
+      const int n = op == "Conv" ? 4 * options_.spread_per_op : options_.spread_per_op;
+      for (auto& s : spread_specs(op, n, rng_, rules_)) queue.push_back(std::move(s));
+    }
+    std::shuffle(queue.begin(), queue.end(), rng_);
+    // Priors and spread first, until the refinement share of the budget begins.
+    size_t next = 0;
+    for (; next < queue.size() && !out_of_time(1.0 - options_.refine_fraction); ++next) {
+      measure_kernel(queue[next]);
+      report("priors+spread");
+    }
+    // Refinement: neighbours of badly predicted kernels (nn-Meter), else of remaining priors.
+    std::uniform_int_distribution<size_t> any_prior(0, std::max<size_t>(1, priors.specs.size()) - 1);
+    while (!out_of_time()) {
+      std::vector<KernelSpec> round = badly_predicted();
+      if (round.size() > 24) round.resize(24);
+      for (; next < queue.size() && round.size() < 32; ++next) round.push_back(queue[next]);
+      if (round.empty() && !priors.specs.empty()) round.push_back(priors.specs[any_prior(rng_)]);
+      if (round.empty()) break;
+      for (const auto& spec : round) {
+        if (out_of_time()) break;
+        const bool fresh = !measured_keys_.count(spec.key());
+        KernelSpec s = fresh ? spec : perturb(spec, rng_, "refine");
+        if (spec_is_measurable(s)) measure_kernel(s);
+        report("refine");
+      }
+    }
+    result_.elapsed_s = elapsed_s();
+    return std::move(result_);
+  }
+
+ private:
+  Engine& engine_;
+  CalibrateOptions options_;
+  std::mt19937 rng_;
+  Clock::time_point start_;
+  std::optional<RaplCounter> rapl_;
+  FusionRules rules_ = default_fusion_rules();
+  std::set<std::string> measured_keys_;
+  std::set<std::string> rejected_ops_;
+  CalibrateResult result_;
+};
+
+}  // namespace
+
+CalibrateResult calibrate(Engine& engine, const CalibrateOptions& options) {
+  if (options.budget_s <= 0) throw InputError("<command line>", "--budget must be > 0 seconds");
+  return Calibrator(engine, options).run();
+}
+
+std::string trace_to_text(const Trace& trace) {
+  std::string text = header_to_line(trace.header) + "\n";
+  for (const auto& p : trace.fusion) text += fusion_to_line(p) + "\n";
+  for (const auto& k : trace.kernels) text += kernel_to_line(k) + "\n";
+  return text;
+}
+
+}  // namespace dnntune::calib

@@ -1,0 +1,45 @@
+#pragma once
+// dnntune calibrate: measures fusion probes and single-layer kernels on an engine within a time
+// budget and returns the trace (see trace.h for the format).
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "calibration/engines/engine.h"
+#include "calibration/engines/measure.h"
+#include "calibration/trace.h"
+
+namespace dnntune::calib {
+
+struct CalibrateProgress {
+  double elapsed_s = 0, budget_s = 0;
+  int kernels = 0;
+  std::string phase;  // "fusion", "priors+spread", "refine"
+};
+
+struct CalibrateOptions {
+  double budget_s = 180;  // the default: 3 minutes on this 2-core machine
+  std::vector<std::string> prior_models;    // ONNX files or suite names whose layers seed sampling
+  std::vector<std::string> exclude_models;  // stems left out of the priors (leave-one-model-out)
+  uint32_t seed = 1;
+  int spread_per_op = 10;          // space-filling kernels per op (Conv gets 4x)
+  double refine_fraction = 0.3;    // share of the budget kept for neighbours and refinement
+  double refine_error = 0.10;      // refine around kernels predicted worse than this (nn-Meter)
+  MeasureOptions measure;
+  std::function<void(const CalibrateProgress&)> progress;
+};
+
+struct CalibrateResult {
+  Trace trace;
+  std::vector<std::string> warnings;
+  double elapsed_s = 0;
+  int rejected = 0;  // kernels the engine or the loader refused
+};
+
+CalibrateResult calibrate(Engine& engine, const CalibrateOptions& options);
+
+// The JSON Lines text of a trace (header, fusion probes, kernels).
+std::string trace_to_text(const Trace& trace);
+
+}  // namespace dnntune::calib

@@ -1,0 +1,129 @@
+#include "calibration/fit/features.h"
+
+#include <cmath>
+
+#include "traces/common/error.h"
+
+namespace dnntune::calib {
+namespace {
+
+int64_t attr_first(const nlohmann::json& attrs, const std::string& key, int64_t fallback) {
+  if (!attrs.is_object() || !attrs.contains(key)) return fallback;
+  const auto& v = attrs.at(key);
+  if (v.is_number()) return static_cast<int64_t>(v.get<double>());
+  if (v.is_array() && !v.empty() && v[0].is_number()) return static_cast<int64_t>(v[0].get<double>());
+  return fallback;
+}
+
+double spatial(const std::vector<int64_t>& shape) {
+  double s = 1;
+  for (size_t i = 2; i < shape.size(); ++i) s *= static_cast<double>(shape[i]);
+  return s;
+}
+
+}  // namespace
+
+LayerFeatures features_of(const Layer& layer) {
+  LayerFeatures f;
+  f.kind = layer.kind;
+  f.macs = static_cast<double>(layer.macs);
+  f.flops = static_cast<double>(layer.flops);
+  f.input_bytes = static_cast<double>(layer.input_bytes);
+  f.output_bytes = static_cast<double>(layer.output_bytes);
+  f.weight_bytes = static_cast<double>(layer.weight_bytes);
+  f.fused_ops = static_cast<int>(layer.ops.size()) - 1;
+  const std::vector<int64_t> in = layer.inputs.empty() ? std::vector<int64_t>{} : layer.inputs[0].shape;
+  const std::vector<int64_t> out = layer.outputs.empty() ? std::vector<int64_t>{} : layer.outputs[0].shape;
+  f.out_spatial = spatial(out);
+  if (out.size() >= 2) f.out_channels = static_cast<double>(out[1]);
+  if (layer.kind == "Conv" && !layer.weights.empty() && layer.weights[0].shape.size() == 4 && in.size() == 4) {
+    const auto& w = layer.weights[0].shape;
+    f.kernel_area = static_cast<double>(w[2] * w[3]);
+    f.stride = static_cast<double>(attr_first(layer.attributes, "strides", 1));
+    f.in_channels_per_group = static_cast<double>(w[1]);
+    f.out_channels = static_cast<double>(w[0]);
+    const int64_t group = w[1] > 0 ? in[1] / w[1] : 1;
+    if (group > 1 && w[1] == 1) f.kind = "Conv.dw";
+    else if (w[2] == 1 && w[3] == 1) f.kind = "Conv.1x1";
+  } else if ((layer.kind == "Gemm" || layer.kind == "MatMul") && !in.empty() && !out.empty()) {
+    f.in_channels_per_group = static_cast<double>(in.back());
+    f.out_channels = static_cast<double>(out.back());
+  } else if (layer.kind == "MaxPool" || layer.kind == "AveragePool") {
+    const int64_t k = attr_first(layer.attributes, "kernel_shape", 1);
+    f.kernel_area = static_cast<double>(k * k);
+    f.stride = static_cast<double>(attr_first(layer.attributes, "strides", 1));
+  }
+  return f;
+}
+
+nlohmann::json features_to_json(const LayerFeatures& f) {
+  return {{"kind", f.kind},
+          {"macs", f.macs},
+          {"flops", f.flops},
+          {"input_bytes", f.input_bytes},
+          {"output_bytes", f.output_bytes},
+          {"weight_bytes", f.weight_bytes},
+          {"kernel_area", f.kernel_area},
+          {"stride", f.stride},
+          {"in_channels_per_group", f.in_channels_per_group},
+          {"out_channels", f.out_channels},
+          {"out_spatial", f.out_spatial},
+          {"fused_ops", f.fused_ops}};
+}
+
+LayerFeatures features_from_json(const nlohmann::json& j, const std::string& file) {
+  if (!j.is_object()) throw InputError(file, "layer features must be an object");
+  auto num = [&](const char* key) {
+    if (!j.contains(key) || !j.at(key).is_number())
+      throw InputError(file, std::string("layer features lack numeric key '") + key + "'");
+    return j.at(key).get<double>();
+  };
+  LayerFeatures f;
+  if (!j.contains("kind") || !j.at("kind").is_string()) throw InputError(file, "layer features lack key 'kind'");
+  f.kind = j.at("kind").get<std::string>();
+  f.macs = num("macs");
+  f.flops = num("flops");
+  f.input_bytes = num("input_bytes");
+  f.output_bytes = num("output_bytes");
+  f.weight_bytes = num("weight_bytes");
+  f.kernel_area = num("kernel_area");
+  f.stride = num("stride");
+  f.in_channels_per_group = num("in_channels_per_group");
+  f.out_channels = num("out_channels");
+  f.out_spatial = num("out_spatial");
+  f.fused_ops = static_cast<int>(num("fused_ops"));
+  return f;
+}
+
+const std::vector<std::string>& log_feature_names() {
+  static const std::vector<std::string> names = {"1",           "log_macs",   "log_input_mb", "log_output_mb",
+                                                 "log_weight_mb", "log_kernel", "log_stride", "log_cin_g",
+                                                 "log_cout",    "log_spatial"};
+  return names;
+}
+
+std::vector<double> log_features(const LayerFeatures& f) {
+  return {1.0,
+          std::log1p(f.macs / 1e6),
+          std::log1p(f.input_bytes / 1e6),
+          std::log1p(f.output_bytes / 1e6),
+          std::log1p(f.weight_bytes / 1e6),
+          std::log(std::max(1.0, f.kernel_area)),
+          std::log(std::max(1.0, f.stride)),
+          std::log(std::max(1.0, f.in_channels_per_group)),
+          std::log(std::max(1.0, f.out_channels)),
+          std::log(std::max(1.0, f.out_spatial))};
+}
+
+std::vector<std::string> kind_fallbacks(const std::string& kind) {
+  std::vector<std::string> chain = {kind};
+  if (kind == "Conv.1x1" || kind == "Conv.dw") chain.push_back("Conv");
+  if (kind == "MatMul") chain.push_back("Gemm");
+  if (kind == "Gemm") chain.push_back("MatMul");
+  if (kind == "AveragePool") chain.push_back("MaxPool");
+  if (kind == "Reshape" || kind == "Flatten" || kind == "Squeeze" || kind == "Unsqueeze") chain.push_back("Flatten");
+  if (kind != "default") chain.push_back("default");
+  return chain;
+}
+
+}  // namespace dnntune::calib

@@ -1,0 +1,45 @@
+#pragma once
+// What a latency model sees of a layer. The same function describes a calibration kernel (its
+// one-layer graph) and a layer of a model to predict, so training and prediction agree.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "traces/graph/layer_graph.h"
+
+namespace dnntune::calib {
+
+struct LayerFeatures {
+  // The model key: the anchor op, with Conv split by algorithm family: "Conv.dw" (depthwise),
+  // "Conv.1x1" (pointwise), "Conv" (spatial kernels, grouped included).
+  std::string kind;
+  double macs = 0;
+  double flops = 0;
+  double input_bytes = 0;
+  double output_bytes = 0;
+  double weight_bytes = 0;
+  double kernel_area = 1;          // kh * kw (Conv, pooling); 1 otherwise
+  double stride = 1;
+  double in_channels_per_group = 1;  // Conv: C_in / group; Gemm/MatMul: input features
+  double out_channels = 1;           // Conv: C_out; Gemm/MatMul: output features; else channels
+  double out_spatial = 1;            // H_out * W_out (1 for vectors)
+  int fused_ops = 0;                 // ONNX nodes inside the layer beyond the anchor
+};
+
+LayerFeatures features_of(const Layer& layer);
+
+nlohmann::json features_to_json(const LayerFeatures& f);
+// Throws InputError(file, ...) naming a missing key.
+LayerFeatures features_from_json(const nlohmann::json& j, const std::string& file);
+
+// Log-space feature vector used by the log-linear and neighbour models: a leading 1 followed by
+// log1p of each size feature (MACs and bytes in millions).
+std::vector<double> log_features(const LayerFeatures& f);
+const std::vector<std::string>& log_feature_names();
+
+// Kind keys that may stand in for a kind the profile has no model for, most specific first
+// (e.g. "Conv.1x1" -> "Conv", "MatMul" -> "Gemm"), ending with "default".
+std::vector<std::string> kind_fallbacks(const std::string& kind);
+
+}  // namespace dnntune::calib

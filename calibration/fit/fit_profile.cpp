@@ -1,0 +1,106 @@
+#include "calibration/fit/fit_profile.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "calibration/engines/measure.h"
+#include "calibration/fit/fusion_learning.h"
+#include "calibration/host_info.h"
+#include "calibration/power/rapl.h"
+#include "traces/common/error.h"
+
+namespace dnntune::calib {
+
+DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces, const FitProfileOptions& options,
+                          std::vector<std::string>* notes) {
+  if (traces.empty()) throw InputError("<command line>", "dnntune fit needs at least one trace");
+  const TraceHeader& first = traces.front().second.header;
+  DeviceProfile p;
+  p.engine = first.engine;
+  p.engine_version = first.engine_version;
+  p.threads = first.threads;
+  p.device = options.device.empty() ? "host-" + first.engine + "-" + std::to_string(first.threads) + "t" : options.device;
+  std::map<std::string, std::vector<Sample>> clean, all;
+  std::vector<const KernelRecord*> records;
+  std::vector<FusionProbe> probes;
+  std::vector<double> overheads;
+  double energy_power_sum = 0;
+  int energy_n = 0;
+  for (const auto& [path, trace] : traces) {
+    const auto& h = trace.header;
+    if (h.engine != first.engine || h.threads != first.threads || h.host_cpu != first.host_cpu)
+      throw InputError(path, "trace is from " + h.engine + " with " + std::to_string(h.threads) + " threads on '" +
+                                 h.host_cpu + "', the first trace from " + first.engine + " with " +
+                                 std::to_string(first.threads) + " threads on '" + first.host_cpu +
+                                 "': one profile describes one device and engine setting");
+    char hash[17];
+    std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(trace.content_hash));
+    p.provenance.traces.emplace_back(path, hash);
+    p.provenance.kernels += static_cast<int>(trace.kernels.size());
+    p.provenance.load_avg_1m = std::max(p.provenance.load_avg_1m, h.load_avg_1m);
+    probes.insert(probes.end(), trace.fusion.begin(), trace.fusion.end());
+    for (const auto& k : trace.kernels) records.push_back(&k);
+  }
+  p.fusion = learn_fusion_rules(probes);
+  p.fused_cost = learn_fused_cost(probes);
+  // Standalone ops first: a kernel with a fused activation trains its anchor's model on its time
+  // minus what the activation still costs inside it (from the standalone model and fused_cost).
+  for (int pass = 0; pass < 2; ++pass) {
+    all.clear();
+    clean.clear();
+    for (const KernelRecord* kp : records) {
+      const KernelRecord& k = *kp;
+      std::vector<std::string> tail;
+      if (!k.spec.activation.empty()) tail.push_back(k.spec.activation);
+      if (pass == 0 && !tail.empty()) continue;
+      const double tail_ms = pass == 0 ? 0.0 : p.fused_tail_ms(k.spec.op, tail, k.features.output_bytes);
+      const Sample s{k.features, std::max(k.median_ms - tail_ms, 0.3 * k.median_ms)};
+      all[k.features.kind].push_back(s);
+      if (!k.noisy) clean[k.features.kind].push_back(s);
+      if (k.features.macs == 0) {
+        all["default"].push_back(s);
+        if (!k.noisy) clean["default"].push_back(s);
+      }
+      if (pass == 1) {
+        overheads.push_back(std::max(0.0, k.total_median_ms - k.median_ms));
+        if (k.energy_mJ >= 0 && k.total_median_ms > 0) {
+          energy_power_sum += k.energy_mJ / k.total_median_ms;  // mJ/ms = W
+          ++energy_n;
+        }
+      }
+    }
+    if (pass == 1 && all.empty())
+      throw InputError(traces.front().first, "the trace holds no kernel records: nothing to fit");
+    for (const auto& [kind, samples] : all) {
+      const auto& use = options.drop_noisy && clean[kind].size() >= 8 ? clean[kind] : samples;
+      p.kinds[kind] = fit_kind_model(use, options.fit);
+    }
+  }
+  // The wall clock of a forward pass exceeds the sum of its layers by a per-run constant.
+  p.run_overhead_ms = percentile(overheads, 0.5);
+  if (probes.empty() && notes) notes->push_back("no fusion probes in the traces: default fusion rules kept");
+  if (energy_n > 0) {
+    p.power.source = "rapl";
+    p.power.active_W = energy_power_sum / energy_n;
+    p.power.idle_W = options.declared_idle_W;
+  } else if (!options.power_log.empty()) {
+    const PowerLog log = read_power_log(options.power_log);
+    p.power.source = "meter";
+    p.power.active_W = log.mean_power_W();
+    p.power.idle_W = options.declared_idle_W;
+  } else {
+    if (notes)
+      notes->push_back("no RAPL energy in the traces (this machine exposes no /sys/class/powercap counters): "
+                       "power uses the declared active/idle values");
+    p.power.source = options.declared_active_W > 0 ? "declared" : "undeclared";
+    p.power.active_W = options.declared_active_W;
+    p.power.idle_W = options.declared_idle_W;
+  }
+  p.provenance.date = utc_now_iso();
+  p.provenance.host = first.host_cpu;
+  p.provenance.tool_version = DNNTUNE_VERSION;
+  return p;
+}
+
+}  // namespace dnntune::calib

@@ -1,0 +1,47 @@
+#pragma once
+// The engine's fusion behaviour, learned from paired kernels with nn-Meter's rule (Zhang et al.,
+// MobiSys 2021, Sec. 4.1): operators A and B are fused when T(A) + T(B) - T(AB) > 0.5 * min(T(A), T(B)).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "calibration/trace.h"
+#include "calibration/kernels/kernel_spec.h"
+#include "traces/graph/fusion_rules.h"
+
+namespace dnntune::calib {
+
+// nn-Meter's threshold: the fraction of the smaller operator's time that pairing must save.
+inline constexpr double kNnMeterFusionThreshold = 0.5;
+
+// Fused when nn-Meter's rule holds, or when the engine itself reports B's node at zero inside AB
+// (OpenCV runs a fused activation inside the convolution's loop: its cost is small but not zero,
+// so the saving can miss the 0.5*min threshold although the engine did fuse the pair).
+bool probe_says_fused(const FusionProbe& probe);
+// B's node counts as "reported zero" inside AB below this share of B's standalone time (OpenCV
+// still books a few timer ticks to a layer it fused away).
+inline constexpr double kZeroNodeShare = 0.05;
+
+// What a fused op still costs, as a share of its standalone time: (T(AB) - T(A)) / T(B), clamped
+// to [0, 1.5]. Keys "Conv+Relu". Only fused pairs; an activation fused into its anchor's loop
+// (OpenCV's Sigmoid, Tanh) keeps nearly its full cost, a BatchNorm folded into weights costs 0.
+std::map<std::string, double> learn_fused_cost(const std::vector<FusionProbe>& probes);
+
+// The pairs calibrate measures: (anchor, next op). Each gives kernels A, B and AB.
+struct FusionPair {
+  std::string anchor, next;
+};
+const std::vector<FusionPair>& fusion_pairs();
+
+// Kernels of one pair: A alone, B alone on A's output shape, and A followed by B.
+struct FusionKernels {
+  KernelSpec a, b, ab;
+};
+FusionKernels fusion_kernels(const FusionPair& pair);
+
+// Fusion rules of the engine: anchors Conv, Gemm, MatMul, Add, BatchNormalization absorb the
+// operators whose probes say "fused" (Conv and Gemm/MatMul keep their optional bias Add, which
+// every engine folds into the weights). Ops without a probe fall back to default_fusion_rules().
+FusionRules learn_fusion_rules(const std::vector<FusionProbe>& probes);
+
+}  // namespace dnntune::calib

@@ -1,0 +1,225 @@
+#include "calibration/fit/kind_model.h"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unsupported/Eigen/LevenbergMarquardt>
+
+namespace dnntune::calib {
+namespace {
+
+std::vector<double> roofline_inputs(const LayerFeatures& f) {
+  return {1.0, f.macs / 1e6, f.input_bytes / 1e6, f.output_bytes / 1e6, f.weight_bytes / 1e6};
+}
+
+// Relative residuals (sum_j p_j^2 x_ij - y_i) / y_i; p^2 keeps every coefficient non-negative.
+struct RooflineFunctor : Eigen::DenseFunctor<double> {
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  RooflineFunctor(Eigen::MatrixXd x_, Eigen::VectorXd y_)
+      : DenseFunctor<double>(static_cast<int>(x_.cols()), static_cast<int>(x_.rows())), x(std::move(x_)),
+        y(std::move(y_)) {}
+  int operator()(const Eigen::VectorXd& p, Eigen::VectorXd& r) const {
+    r = (x * p.cwiseProduct(p) - y).cwiseQuotient(y);
+    return 0;
+  }
+  int df(const Eigen::VectorXd& p, Eigen::MatrixXd& jac) const {
+    jac = (x.array().rowwise() * (2.0 * p.transpose().array())).colwise() / y.array();
+    return 0;
+  }
+};
+
+std::vector<double> fit_roofline(const std::vector<Sample>& samples) {
+  const int n = static_cast<int>(samples.size());
+  Eigen::MatrixXd x(n, 5);
+  Eigen::VectorXd y(n);
+  for (int i = 0; i < n; ++i) {
+    const auto in = roofline_inputs(samples[i].features);
+    for (int j = 0; j < 5; ++j) x(i, j) = in[j];
+    y(i) = std::max(samples[i].latency_ms, 1e-6);
+  }
+  // Start: unconstrained relative least squares, clamped to small positive values.
+  Eigen::MatrixXd xw = x.array().colwise() / y.array();
+  Eigen::VectorXd c = xw.colPivHouseholderQr().solve(Eigen::VectorXd::Ones(n));
+  Eigen::VectorXd p(5);
+  for (int j = 0; j < 5; ++j) p(j) = std::sqrt(std::max(std::isfinite(c(j)) ? c(j) : 0.0, 1e-6));
+  if (n >= 5) {
+    RooflineFunctor functor(x, y);
+    Eigen::LevenbergMarquardt<RooflineFunctor> lm(functor);
+    lm.setMaxfev(400);
+    lm.minimize(p);
+  } else {
+    // Too few points for five coefficients: one scale on the dominant cost plus nothing else.
+    const bool compute = samples[0].features.macs > 0;
+    double ratio_sum = 0;
+    for (int i = 0; i < n; ++i) {
+      const double cost = compute ? x(i, 1) : x(i, 2) + x(i, 3);
+      ratio_sum += cost > 0 ? y(i) / cost : 0;
+    }
+    p.setZero();
+    const double scale = ratio_sum / n;
+    if (compute) p(1) = std::sqrt(scale);
+    else p(2) = p(3) = std::sqrt(scale);
+    if (scale == 0) p(0) = std::sqrt(y.mean());
+  }
+  std::vector<double> coef(5);
+  for (int j = 0; j < 5; ++j) coef[j] = p(j) * p(j);
+  return coef;
+}
+
+double dot_prefix(const std::vector<double>& coef, const std::vector<double>& x) {
+  double s = 0;
+  for (size_t j = 0; j < coef.size() && j < x.size(); ++j) s += coef[j] * x[j];
+  return s;
+}
+
+std::vector<double> fit_loglinear(const std::vector<Sample>& samples, double lambda) {
+  const int n = static_cast<int>(samples.size());
+  const int full = static_cast<int>(log_feature_names().size());
+  // Reduced set (constant + MACs + bytes) when there are too few kernels for every feature.
+  const int dim = n >= 3 * full ? full : std::min(full, std::max(1, n >= 10 ? 5 : n >= 3 ? 2 : 1));
+  Eigen::MatrixXd x(n, dim);
+  Eigen::VectorXd y(n);
+  for (int i = 0; i < n; ++i) {
+    const auto lf = log_features(samples[i].features);
+    for (int j = 0; j < dim; ++j) x(i, j) = lf[j];
+    y(i) = std::log(std::max(samples[i].latency_ms, 1e-6));
+  }
+  if (dim == 2) {  // slope on log MACs, or on log input size when the kind has no MACs
+    bool macs = false;
+    for (const auto& s : samples) macs |= s.features.macs > 0;
+    if (!macs)
+      for (int i = 0; i < n; ++i) x(i, 1) = log_features(samples[i].features)[2];
+  }
+  Eigen::MatrixXd a = x.transpose() * x;
+  for (int j = 1; j < dim; ++j) a(j, j) += lambda * n;
+  Eigen::VectorXd b = a.ldlt().solve(x.transpose() * y);
+  std::vector<double> coef(b.data(), b.data() + dim);
+  if (dim == 2) {
+    bool macs = false;
+    for (const auto& s : samples) macs |= s.features.macs > 0;
+    if (!macs) coef = {coef[0], 0.0, coef[1]};
+  }
+  return coef;
+}
+
+std::vector<double> standardized(const std::vector<double>& lf, const std::vector<double>& scale) {
+  std::vector<double> z(scale.size());
+  for (size_t j = 0; j < scale.size(); ++j) z[j] = lf[j + 1] / scale[j];
+  return z;
+}
+
+}  // namespace
+
+double KindModel::predict_ms(const LayerFeatures& f) const {
+  double t = 0;
+  if (form == "roofline") {
+    t = dot_prefix(roofline, roofline_inputs(f));
+  } else {
+    const auto lf = log_features(f);
+    double log_t = dot_prefix(loglinear, lf);
+    if (form == "loglinear_knn" && !knn_points.empty()) {
+      const auto z = standardized(lf, knn_scale);
+      // k nearest by squared distance (k is small: partial selection over the kernels).
+      std::vector<std::pair<double, size_t>> best;
+      for (size_t i = 0; i < knn_points.size(); ++i) {
+        double d = 0;
+        for (size_t j = 0; j < z.size(); ++j) {
+          const double diff = z[j] - knn_points[i][j];
+          d += diff * diff;
+        }
+        if (static_cast<int>(best.size()) < knn_k) {
+          best.emplace_back(d, i);
+          std::sort(best.begin(), best.end());
+        } else if (d < best.back().first) {
+          best.back() = {d, i};
+          std::sort(best.begin(), best.end());
+        }
+      }
+      double wsum = 0, rsum = 0;
+      for (const auto& [d, i] : best) {
+        const double w = 1.0 / (std::sqrt(d) + 0.05);
+        wsum += w;
+        rsum += w * knn_residuals[i];
+      }
+      // Far from every kernel the correction fades out (distance in standard deviations).
+      const double nearest = best.empty() ? 1e9 : std::sqrt(best.front().first);
+      const double fade = 1.0 / (1.0 + nearest * nearest);
+      if (wsum > 0) log_t += fade * rsum / wsum;
+    }
+    t = std::exp(std::min(log_t, 50.0));
+  }
+  return std::isfinite(t) && t > 0 ? t : 0.0;
+}
+
+KindModel fit_form(const std::string& form, const std::vector<Sample>& samples, const FitOptions& options) {
+  KindModel m;
+  m.form = form;
+  if (form == "roofline") {
+    m.roofline = fit_roofline(samples);
+    return m;
+  }
+  m.loglinear = fit_loglinear(samples, options.ridge_lambda);
+  if (form == "loglinear_knn") {
+    const size_t dim = log_feature_names().size() - 1;
+    m.knn_k = options.knn_k;
+    m.knn_scale.assign(dim, 1.0);
+    for (size_t j = 0; j < dim; ++j) {
+      double mean = 0, sq = 0;
+      for (const auto& s : samples) mean += log_features(s.features)[j + 1];
+      mean /= samples.size();
+      for (const auto& s : samples) sq += std::pow(log_features(s.features)[j + 1] - mean, 2);
+      const double sd = std::sqrt(sq / samples.size());
+      m.knn_scale[j] = sd > 1e-3 ? sd : 1.0;
+    }
+    KindModel base = m;
+    base.form = "loglinear";
+    for (const auto& s : samples) {
+      m.knn_points.push_back(standardized(log_features(s.features), m.knn_scale));
+      m.knn_residuals.push_back(std::log(std::max(s.latency_ms, 1e-6)) - std::log(std::max(base.predict_ms(s.features), 1e-9)));
+    }
+  }
+  return m;
+}
+
+double mape_pct(const KindModel& model, const std::vector<Sample>& samples) {
+  if (samples.empty()) return 0;
+  double sum = 0;
+  for (const auto& s : samples)
+    sum += std::abs(model.predict_ms(s.features) - s.latency_ms) / std::max(s.latency_ms, 1e-6);
+  return 100.0 * sum / samples.size();
+}
+
+KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& options) {
+  const std::vector<std::string> forms = {"roofline", "loglinear", "loglinear_knn"};
+  const int n = static_cast<int>(samples.size());
+  const int folds = std::min(options.folds, n);
+  std::map<std::string, double> cv;
+  for (const auto& form : forms) {
+    if (folds < 2) {
+      cv[form] = 0;
+      continue;
+    }
+    double err_sum = 0;
+    for (int k = 0; k < folds; ++k) {
+      std::vector<Sample> train, test;
+      for (int i = 0; i < n; ++i) ((i * 7919 + 13) % folds == k ? test : train).push_back(samples[i]);
+      if (train.empty() || test.empty()) continue;
+      const KindModel m = fit_form(form, train, options);
+      err_sum += mape_pct(m, test) * test.size();
+    }
+    cv[form] = err_sum / n;
+  }
+  std::string best = "roofline";
+  for (const auto& form : forms)
+    if (cv[form] < cv[best] - 1e-9) best = form;
+  KindModel m = fit_form(best, samples, options);
+  m.stats.samples = n;
+  m.stats.cv_mape_pct = cv[best];
+  m.stats.train_mape_pct = mape_pct(m, samples);
+  m.stats.candidates_cv_mape_pct = cv;
+  return m;
+}
+
+}  // namespace dnntune::calib

@@ -1,0 +1,59 @@
+#pragma once
+// Latency model of one layer kind, fitted on calibration kernels. Three forms compete per kind and
+// k-fold cross-validation picks the one with the smallest relative error:
+// - roofline: t = c0 + c1*MMACs + c2*MB_in + c3*MB_out + c4*MB_weights with every c >= 0
+//   (non-negativity by fitting c = p^2 with Eigen's Levenberg-Marquardt on relative residuals);
+// - loglinear: log t = b . log_features (ridge least squares, Eigen LDLT): a power law that
+//   captures efficiency changing with size, kernel and channel counts;
+// - loglinear_knn: loglinear plus the inverse-distance-weighted residual of the k nearest
+//   calibration kernels in standardized log-feature space (a piecewise-local correction).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "calibration/fit/features.h"
+
+namespace dnntune::calib {
+
+struct Sample {
+  LayerFeatures features;
+  double latency_ms = 0;
+};
+
+struct FitStats {
+  int samples = 0;
+  double cv_mape_pct = 0;     // of the chosen form
+  double train_mape_pct = 0;  // chosen form refitted on all samples
+  std::map<std::string, double> candidates_cv_mape_pct;  // every form tried
+};
+
+struct KindModel {
+  std::string form;                 // "roofline" | "loglinear" | "loglinear_knn"
+  std::vector<double> roofline;     // 5 non-negative coefficients (see above)
+  std::vector<double> loglinear;    // one per log feature (possibly fewer: reduced feature set)
+  int knn_k = 0;
+  std::vector<double> knn_scale;    // per log feature (without the constant) divisor
+  std::vector<std::vector<double>> knn_points;  // standardized log features of the kernels
+  std::vector<double> knn_residuals;            // log(t) - loglinear(x) of each kernel
+  FitStats stats;
+
+  // Contract: >= 0 for any features; finite.
+  double predict_ms(const LayerFeatures& f) const;
+};
+
+struct FitOptions {
+  int folds = 5;
+  int knn_k = 3;
+  double ridge_lambda = 1e-2;
+};
+
+// Fits every form, cross-validates, returns the best refitted on all samples. Needs >= 1 sample.
+KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& options = {});
+
+// Fits one named form (used by cross-validation and tests).
+KindModel fit_form(const std::string& form, const std::vector<Sample>& samples, const FitOptions& options);
+
+// Mean absolute percentage error of `model` on `samples`, in percent.
+double mape_pct(const KindModel& model, const std::vector<Sample>& samples);
+
+}  // namespace dnntune::calib

@@ -1,0 +1,218 @@
+#include "calibration/kernels/sampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "traces/common/error.h"
+#include "traces/onnx/model_loader.h"
+
+namespace dnntune::calib {
+namespace {
+
+// Caps that keep one kernel's measurement well under a second at one thread.
+constexpr double kMaxKernelMacs = 4.0e9;
+constexpr double kMaxKernelWeights = 1.2e8;
+constexpr double kMaxKernelElements = 2.0e7;
+
+int64_t round_channels(double c) { return std::max<int64_t>(1, static_cast<int64_t>(std::llround(c))); }
+
+double log_uniform(double u, double lo, double hi) { return std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo))); }
+
+template <class T>
+const T& pick(const std::vector<T>& v, double u) {
+  return v[std::min(v.size() - 1, static_cast<size_t>(u * v.size()))];
+}
+
+// Latin hypercube: n points in [0,1)^dims, each dimension stratified into n cells.
+std::vector<std::vector<double>> latin_hypercube(int n, int dims, std::mt19937& rng) {
+  std::vector<std::vector<double>> pts(n, std::vector<double>(dims));
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int d = 0; d < dims; ++d) {
+    std::vector<int> perm(n);
+    for (int i = 0; i < n; ++i) perm[i] = i;
+    std::shuffle(perm.begin(), perm.end(), rng);
+    for (int i = 0; i < n; ++i) pts[i][d] = (perm[i] + u(rng)) / n;
+  }
+  return pts;
+}
+
+int64_t conv_out(int64_t in, int64_t k, int64_t stride, int64_t pad, int64_t dilation) {
+  return (in + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+}
+
+std::vector<std::string> fused_activations(const FusionRules& rules, const std::string& anchor) {
+  std::vector<std::string> acts;
+  for (const auto& a : {"Relu", "Clip", "Sigmoid", "HardSigmoid", "Tanh", "LeakyRelu"})
+    if (rules_fuse(rules, anchor, a)) acts.push_back(a);
+  return acts;
+}
+
+}  // namespace
+
+bool rules_fuse(const FusionRules& rules, const std::string& anchor, const std::string& op) {
+  for (const auto& r : rules) {
+    if (std::find(r.anchor_ops.begin(), r.anchor_ops.end(), anchor) == r.anchor_ops.end()) continue;
+    for (const auto& s : r.steps)
+      if (std::find(s.ops.begin(), s.ops.end(), op) != s.ops.end()) return true;
+  }
+  return false;
+}
+
+std::string model_stem(const std::string& model) { return std::filesystem::path(model).stem().string(); }
+
+PriorSet prior_specs(const std::vector<std::string>& models, const std::vector<std::string>& exclude,
+                     const FusionRules& rules) {
+  PriorSet set;
+  std::set<std::string> seen;
+  for (const auto& model : models) {
+    if (std::find(exclude.begin(), exclude.end(), model_stem(model)) != exclude.end()) continue;
+    LayerGraph graph;
+    try {
+      LoadOptions options;
+      options.fusion = rules;
+      graph = load_layer_graph(model, options);
+    } catch (const InputError& e) {
+      set.warnings.push_back(std::string("prior model skipped: ") + e.what());
+      continue;
+    }
+    set.models.push_back(model);
+    for (size_t i = 0; i < graph.size(); ++i) {
+      auto spec = spec_from_layer(graph.layer(i));
+      if (!spec || !spec_is_measurable(*spec)) continue;
+      spec->source_model = model_stem(model);
+      if (seen.insert(spec->key()).second) set.specs.push_back(*spec);
+    }
+  }
+  return set;
+}
+
+bool spec_is_measurable(const KernelSpec& s) {
+  double elements = 1;
+  for (int64_t d : s.input) elements *= static_cast<double>(d);
+  if (elements <= 0 || elements > kMaxKernelElements) return false;
+  if (s.op == "Conv") {
+    if (s.input.size() != 4 || s.group < 1 || s.input[1] % s.group || s.out_channels % s.group) return false;
+    const int64_t oh = conv_out(s.input[2], s.kernel_h, s.stride, s.pad_h, s.dilation);
+    const int64_t ow = conv_out(s.input[3], s.kernel_w, s.stride, s.pad_w, s.dilation);
+    if (oh < 1 || ow < 1) return false;
+    const double macs = static_cast<double>(oh * ow) * s.out_channels * (s.input[1] / s.group) * s.kernel_h * s.kernel_w;
+    const double weights = static_cast<double>(s.out_channels) * (s.input[1] / s.group) * s.kernel_h * s.kernel_w;
+    return macs <= kMaxKernelMacs && weights <= kMaxKernelWeights;
+  }
+  if (s.op == "Gemm" || s.op == "MatMul") return static_cast<double>(s.input.back()) * s.out_channels <= kMaxKernelWeights;
+  if (s.op == "MaxPool" || s.op == "AveragePool")
+    return s.input.size() == 4 && s.input[2] + 2 * s.pad_h >= s.kernel_h && s.input[3] + 2 * s.pad_w >= s.kernel_w &&
+           s.pad_h * 2 <= s.kernel_h && s.pad_w * 2 <= s.kernel_w;
+  return true;
+}
+
+KernelSpec perturb(const KernelSpec& spec, std::mt19937& rng, const std::string& origin) {
+  std::uniform_real_distribution<double> u(-1, 1);
+  KernelSpec s = spec;
+  s.origin = origin;
+  auto scale = [&](int64_t v, double spread) { return round_channels(v * std::exp2(spread * u(rng))); };
+  if (s.input.size() == 4) {
+    const int64_t c = scale(s.input[1], 0.6);
+    const int64_t hw = std::max<int64_t>(std::max(s.kernel_h, s.kernel_w), scale(s.input[2], 0.5));
+    const bool depthwise = s.op == "Conv" && s.group > 1 && s.group == s.input[1];
+    if (s.op == "Conv") {
+      if (depthwise) {
+        s.group = c;
+        s.out_channels = c * (spec.out_channels / spec.group);
+      } else if (s.group > 1) {
+        s.group = spec.group;
+        s.out_channels = std::max<int64_t>(1, scale(s.out_channels / s.group, 0.6)) * s.group;
+      } else {
+        s.out_channels = scale(s.out_channels, 0.6);
+      }
+      s.input[1] = depthwise ? c : (s.group > 1 ? std::max<int64_t>(1, c / s.group) * s.group : c);
+    } else if (s.op == "Concat") {
+      for (auto& cc : s.concat_channels) cc = scale(cc, 0.6);
+      s.input[1] = s.concat_channels[0];
+    } else {
+      s.input[1] = c;
+    }
+    s.input[2] = hw;
+    s.input[3] = std::max<int64_t>(std::max(s.kernel_h, s.kernel_w), static_cast<int64_t>(std::llround(
+                                                                           static_cast<double>(spec.input[3]) * hw / spec.input[2])));
+  } else if (!s.input.empty()) {
+    s.input.back() = scale(s.input.back(), 0.6);
+    if (s.out_channels) s.out_channels = scale(s.out_channels, 0.6);
+  }
+  return s;
+}
+
+std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937& rng, const FusionRules& rules) {
+  std::vector<KernelSpec> out;
+  if (n <= 0) return out;
+  const auto pts = latin_hypercube(n, 6, rng);
+  for (const auto& p : pts) {
+    KernelSpec s;
+    s.op = op;
+    s.origin = "spread";
+    const int64_t hw = round_channels(log_uniform(p[1], 7, 112));
+    const int64_t c = round_channels(log_uniform(p[0], 8, 1024));
+    if (op == "Conv") {
+      const auto acts = fused_activations(rules, "Conv");
+      const int64_t k = pick(std::vector<int64_t>{1, 1, 3, 3, 3, 5, 7, 11}, p[2]);
+      const double kind = p[4];
+      s.input = {1, c, hw, hw};
+      s.kernel_h = s.kernel_w = k;
+      s.stride = k >= 7 && p[3] > 0.7 ? 4 : (p[3] > 0.6 ? 2 : 1);
+      s.out_channels = round_channels(log_uniform(p[3], 8, 1024));
+      if (kind < 0.25) {  // depthwise
+        s.group = c;
+        s.out_channels = c;
+        if (k == 1) s.kernel_h = s.kernel_w = 3;
+      } else if (kind < 0.33) {  // grouped
+        s.group = 4;
+        s.input[1] = std::max<int64_t>(1, c / 4) * 4;
+        s.out_channels = std::max<int64_t>(1, s.out_channels / 4) * 4;
+      } else if (kind < 0.40 && k == 3) {
+        s.dilation = 2;
+      } else if (kind > 0.95) {  // the stem of an image network: 3 input channels
+        s.input = {1, 3, hw * 2, hw * 2};
+      }
+      s.pad_h = s.pad_w = s.dilation * (s.kernel_h / 2);
+      s.batch_norm = p[5] > 0.85 && rules_fuse(rules, "Conv", "BatchNormalization");
+      if (!acts.empty() && p[5] < 0.8) s.activation = p[5] < 0.55 ? acts[0] : pick(acts, p[5]);
+    } else if (op == "Gemm" || op == "MatMul") {
+      s.input = {1, round_channels(log_uniform(p[0], 64, 25088))};
+      s.out_channels = round_channels(log_uniform(p[1], 10, 4096));
+      const auto acts = fused_activations(rules, op);
+      if (!acts.empty() && p[5] < 0.5) s.activation = acts[0];
+    } else if (op == "MaxPool" || op == "AveragePool") {
+      s.input = {1, c, hw, hw};
+      const int64_t k = pick(std::vector<int64_t>{2, 3, 3, 5}, p[2]);
+      s.kernel_h = s.kernel_w = std::min(k, hw);
+      s.stride = p[3] < 0.25 ? 1 : 2;
+      s.pad_h = s.pad_w = p[4] < 0.5 ? 0 : s.kernel_h / 2;
+      s.ceil_mode = p[5] < 0.3;
+    } else if (op == "Concat") {
+      const int parts = 2 + static_cast<int>(p[2] * 3);
+      s.input = {1, c, hw, hw};
+      for (int i = 0; i < parts; ++i) s.concat_channels.push_back(round_channels(log_uniform(std::fmod(p[0] + 0.37 * i, 1.0), 8, 512)));
+      s.input[1] = s.concat_channels[0];
+    } else if (op == "Softmax" || op == "Flatten") {
+      s.input = op == "Softmax" ? std::vector<int64_t>{1, round_channels(log_uniform(p[0], 10, 20000))}
+                                : std::vector<int64_t>{1, c, std::min<int64_t>(hw, 14), std::min<int64_t>(hw, 14)};
+    } else {  // elementwise, BatchNormalization, GlobalAveragePool, Reshape, Transpose
+      s.input = {1, c, hw, hw};
+      if (op == "Add" || op == "Mul") {
+        s.broadcast = op == "Mul" && p[2] < 0.5;
+        const auto acts = fused_activations(rules, "Add");
+        if (op == "Add" && !acts.empty() && p[5] < 0.5) s.activation = acts[0];
+      }
+      if (op == "BatchNormalization") {
+        const auto acts = fused_activations(rules, "BatchNormalization");
+        if (!acts.empty() && p[5] < 0.5) s.activation = acts[0];
+      }
+    }
+    if (spec_is_measurable(s)) out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace dnntune::calib

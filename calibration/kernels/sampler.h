@@ -1,0 +1,42 @@
+#pragma once
+// Which kernels to measure: the layers of real models (priors), neighbours around them, a
+// space-filling spread per op (Latin hypercube over log-sizes), and adaptive refinement around
+// kernels the current fit predicts badly (nn-Meter's method, Zhang et al., MobiSys 2021, Sec. 4.2).
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "calibration/kernels/kernel_spec.h"
+#include "traces/graph/fusion_rules.h"
+
+namespace dnntune::calib {
+
+// True when a rule with `anchor` among its anchors lists `op` in one of its steps.
+bool rules_fuse(const FusionRules& rules, const std::string& anchor, const std::string& op);
+
+struct PriorSet {
+  std::vector<KernelSpec> specs;        // deduplicated by KernelSpec::key()
+  std::vector<std::string> models;      // the models that contributed
+  std::vector<std::string> warnings;    // models that could not be loaded, layers skipped
+};
+
+// The model's name for leave-one-out: the file stem ("resnet18" for .../resnet18.onnx).
+std::string model_stem(const std::string& model);
+
+// Loads every model (file path or suite name) with `rules` and turns its layers into kernel specs,
+// skipping models whose stem is in `exclude`.
+PriorSet prior_specs(const std::vector<std::string>& models, const std::vector<std::string>& exclude,
+                     const FusionRules& rules);
+
+// A neighbour of `spec`: channels and spatial size scaled by random factors around 1.
+KernelSpec perturb(const KernelSpec& spec, std::mt19937& rng, const std::string& origin);
+
+// `n` specs of `op` spread over its configuration space (Latin hypercube); activations attached
+// only where `rules` say the engine fuses them.
+std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937& rng, const FusionRules& rules);
+
+// Rejects specs too large to measure inside a calibration budget (compute and weight caps).
+bool spec_is_measurable(const KernelSpec& spec);
+
+}  // namespace dnntune::calib

@@ -1,0 +1,61 @@
+#pragma once
+// Prediction of a model's layer-wise latency from a device profile, and validation against the
+// same model measured on the engine (dnntune predict / dnntune validate).
+#include <string>
+#include <vector>
+
+#include "calibration/engines/engine.h"
+#include "calibration/engines/measure.h"
+#include "calibration/profile/device_profile.h"
+#include "traces/onnx/model_loader.h"
+
+namespace dnntune::calib {
+
+// Layers measured below this are left out of the per-layer MAPE: at that size getPerfProfile's
+// tick resolution and scheduling jitter are of the order of the time itself (they still count in
+// the end-to-end totals).
+inline constexpr double kLayerMapeFloorMs = 0.05;
+
+struct LayerPrediction {
+  int index = 0;
+  std::string name, kind;
+  double latency_ms = 0;
+  bool feasible = true;
+  std::string reason;
+};
+
+struct ModelPrediction {
+  std::string model, device;
+  std::vector<LayerPrediction> layers;
+  double total_ms = 0;  // sum of feasible layers + the profile's per-run overhead
+};
+
+// The load options that make the layer graph match the profile's engine (its fusion rules).
+LoadOptions profile_load_options(const DeviceProfile& profile, LoadOptions base = {});
+
+ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& profile);
+
+struct ValidationRow {
+  std::string model;
+  bool ran = false;
+  std::string error;  // why the engine could not run it
+  double measured_ms = 0, predicted_ms = 0, error_pct = 0;
+  double wall_ms = 0;     // uncorrected wall clock (measured_ms is contention-corrected)
+  double cpu_share = 1;   // the correction factor: 1 on an idle machine
+  double layer_mape_pct = 0;
+  int layers_compared = 0;
+};
+
+struct ValidationSummary {
+  std::vector<ValidationRow> rows;
+  double within_10pct = 0, within_20pct = 0;  // fractions of the models that ran
+};
+
+// Loads `model` with the profile's fusion rules, runs it on `engine`, matches layers by their
+// ONNX nodes, and compares. Engine rejections become a row with `error`, never an exception.
+ValidationRow validate_model(const std::string& model, const DeviceProfile& profile, Engine& engine,
+                             const MeasureOptions& measure_options);
+
+ValidationSummary summarize(std::vector<ValidationRow> rows);
+
+}  // namespace dnntune::calib

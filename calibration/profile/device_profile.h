@@ -1,0 +1,73 @@
+#pragma once
+// A calibrated device profile: per-layer-kind latency models fitted on calibration kernels, the
+// engine's learned fusion rules, power, and provenance. Written and read as YAML (yaml-cpp):
+//
+//   dnntune_profile: 1                 # format version; other versions are rejected
+//   device: host-opencv-1t
+//   processor_kind: cpu
+//   engine: {name: opencv, version: 4.6.0, threads: 1}
+//   run_overhead_ms: 0.01              # per forward pass, outside every layer
+//   power: {source: declared|rapl|meter|undeclared, active_W: .., idle_W: ..}
+//   fusion_rules: [{name, anchor_ops: [..], steps: [{ops: [..], optional: true}]}]
+//   fused_cost: {Conv+Relu: 0.6, ...}  # share of a fused op's standalone time still paid
+//   kinds: {Conv: {form, roofline: [..], loglinear: [..], knn: {k, scale, points, residuals},
+//                  stats: {samples, cv_mape_pct, train_mape_pct, candidates: {form: pct}}}}
+//   provenance: {traces: [{path, hash}], date, host, tool_version, kernels, load_avg_1m}
+//
+// Unknown keys are rejected with the key, where it is, and the allowed keys.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "calibration/fit/kind_model.h"
+#include "hwmodels/latency/layer_latency_model.h"
+#include "traces/graph/fusion_rules.h"
+
+namespace dnntune::calib {
+
+inline constexpr int kProfileVersion = 1;
+
+struct ProfileProvenance {
+  std::vector<std::pair<std::string, std::string>> traces;  // path, hash (hex)
+  std::string date, host, tool_version;
+  int kernels = 0;
+  double load_avg_1m = 0;
+};
+
+struct ProfilePower {
+  std::string source = "undeclared";  // "rapl", "meter", "declared", "undeclared"
+  double active_W = 0;
+  double idle_W = 0;
+};
+
+class DeviceProfile : public hw::LayerLatencyModel {
+ public:
+  std::string device;
+  std::string processor_kind = "cpu";
+  std::string engine, engine_version;
+  int threads = 1;
+  double run_overhead_ms = 0;
+  ProfilePower power;
+  FusionRules fusion;
+  // Share of a fused op's standalone time that it still costs inside its anchor ("Conv+Relu").
+  std::map<std::string, double> fused_cost;
+  std::map<std::string, KindModel> kinds;
+  ProfileProvenance provenance;
+
+  // Contract (hw::LayerLatencyModel): the model of the layer's kind, or the nearest fallback kind
+  // (kind_fallbacks), ending with "default"; infeasible only when none exists.
+  hw::LayerEstimate estimate(const Layer& layer) const override;
+  std::string describe() const override { return "profile(" + device + ")"; }
+  // The model that estimate() uses for this feature kind, nullptr when none.
+  const KindModel* model_for(const std::string& kind) const;
+  // Time of the ops fused after `anchor` (activations; BatchNorm and bias Add fold into weights):
+  // sum of fused_cost share x the op's standalone model on the layer's output.
+  double fused_tail_ms(const std::string& anchor, const std::vector<std::string>& fused_ops, double output_bytes) const;
+};
+
+std::string profile_to_yaml(const DeviceProfile& profile);
+// Throws InputError(source, ...) for YAML errors, a missing/foreign/other version, unknown keys.
+DeviceProfile parse_profile(const std::string& text, const std::string& source);
+DeviceProfile read_profile(const std::string& path);
+
+}  // namespace dnntune::calib

@@ -1,0 +1,78 @@
+#pragma once
+// Calibration trace: JSON Lines. Line 1 is the header
+//   {"record":"header","format":"dnntune-calibration-trace","version":1,"host_cpu":..,"cores":..,
+//    "engine":..,"engine_version":..,"threads":..,"date":..,"tool_version":..,"budget_s":..,
+//    "load_avg_1m":..,"priors":[..],"excluded_models":[..],"rapl":bool,"timing":"wall"|"contention-corrected"}
+// then one record per measured kernel
+//   {"record":"kernel","kind":..,"spec":{KernelSpec},"features":{LayerFeatures},
+//    "shapes":{"input":[..],"output":[..],"weights":[[..]..]},"macs":..,"bytes":{"input":..,"output":..,"weight":..},
+//    "median_ms":..,"p10_ms":..,"p90_ms":..,"total_median_ms":..,"repeats":..,"noisy":bool,"energy_mJ":..?}
+// and one record per fusion probe (paired kernels A, B and the fused AB)
+//   {"record":"fusion_probe","anchor":"Conv","next":"Relu","a_ms":..,"b_ms":..,"ab_ms":..,"b_in_ab_ms":..}
+// (b_in_ab_ms: the time the engine itself attributes to B's node inside AB; 0 = executed inside A)
+// median/p10/p90 are the engine's layer time (sum of per-node times); total_median_ms is the wall
+// clock of the kernel's forward pass.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "calibration/fit/features.h"
+#include "calibration/kernels/kernel_spec.h"
+
+namespace dnntune::calib {
+
+inline constexpr int kTraceVersion = 1;
+inline constexpr const char* kTraceFormat = "dnntune-calibration-trace";
+
+struct TraceHeader {
+  std::string host_cpu;
+  int cores = 0;
+  std::string engine, engine_version;
+  int threads = 1;
+  std::string date;  // ISO 8601 UTC
+  std::string tool_version;
+  double budget_s = 0;
+  double load_avg_1m = 0;  // machine load when calibration started
+  std::vector<std::string> priors;           // models whose layers seeded the sampling
+  std::vector<std::string> excluded_models;  // models left out of the priors (leave-one-out)
+  bool rapl = false;
+  std::string timing = "wall";  // "wall" or "contention-corrected" (see MeasureOptions)
+};
+
+struct KernelRecord {
+  KernelSpec spec;
+  LayerFeatures features;
+  nlohmann::json shapes = nlohmann::json::object();
+  double median_ms = 0, p10_ms = 0, p90_ms = 0, total_median_ms = 0;
+  int repeats = 0;
+  bool noisy = false;
+  double energy_mJ = -1;  // < 0: not measured
+};
+
+struct FusionProbe {
+  std::string anchor, next;
+  double a_ms = 0, b_ms = 0, ab_ms = 0;
+  double b_in_ab_ms = -1;  // < 0: the engine reports no per-node times
+};
+
+struct Trace {
+  TraceHeader header;
+  std::vector<KernelRecord> kernels;
+  std::vector<FusionProbe> fusion;
+  uint64_t content_hash = 0;  // FNV-1a of the file bytes (provenance)
+};
+
+std::string header_to_line(const TraceHeader& h);
+std::string kernel_to_line(const KernelRecord& r);
+std::string fusion_to_line(const FusionProbe& p);
+
+// Throws InputError(path, "line N: ...") for a missing header, a foreign or newer format, bad
+// JSON, or a record lacking a key.
+Trace read_trace(const std::string& path);
+Trace parse_trace(const std::string& text, const std::string& source);
+
+uint64_t fnv1a64(const std::string& bytes);
+
+}  // namespace dnntune::calib
