@@ -1,6 +1,7 @@
 #include "traces/graph/layer_graph.h"
 
 #include <map>
+#include <set>
 
 namespace dnntune {
 
@@ -60,11 +61,13 @@ void finalize_layer_graph(LayerGraph& graph, int64_t params) {
   GraphTotals totals;
   totals.layers = n;
   totals.params = params;
+  std::set<std::string> weights_seen;  // a weight shared by several layers is stored once
   for (int i = 0; i < n; ++i) {
     const Layer& l = graph.layer(static_cast<size_t>(i));
     totals.macs += l.macs;
     totals.flops += l.flops;
-    totals.weight_bytes += l.weight_bytes;
+    for (const auto& w : l.weights)
+      if (weights_seen.insert(w.name).second) totals.weight_bytes += w.bytes();
     totals.unknown_cost_layers += l.unknown_cost ? 1 : 0;
   }
   graph.totals = totals;

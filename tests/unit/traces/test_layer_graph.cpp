@@ -202,6 +202,21 @@ TEST(LayerGraph, IfWithLoadTimeConditionIsInlined) {
   EXPECT_EQ(g.layer(0).macs, 3 * 4 * 4 * 2);
 }
 
+TEST(LayerGraph, SharedWeightCountsOncePerLayerButOnceInTotals) {
+  // Two MatMuls read the same [16,16] weight (tied embeddings do this).
+  OnnxBuilder b("tied");
+  auto x = b.add_input("x", {1, 16});
+  auto w = b.add_initializer("shared_w", {16, 16});
+  auto h = b.matmul("mm1", x, w);
+  b.add_output(b.matmul("mm2", b.relu("relu", h), w));
+  const LayerGraph g = build(b);
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(g.layer(0).weight_bytes, 16 * 16 * 4);
+  EXPECT_EQ(g.layer(1).weight_bytes, 16 * 16 * 4);
+  EXPECT_EQ(g.totals.weight_bytes, 16 * 16 * 4);
+  EXPECT_EQ(g.totals.params, 16 * 16);
+}
+
 TEST(LayerGraph, ParseShapeAcceptsXAndCommaAndRejectsGarbage) {
   EXPECT_EQ(parse_shape("1x3x224x224"), (std::vector<int64_t>{1, 3, 224, 224}));
   EXPECT_EQ(parse_shape("2,35"), (std::vector<int64_t>{2, 35}));
