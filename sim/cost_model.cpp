@@ -67,7 +67,8 @@ Placement Placement::all_on(int layers, int resource) {
 Placement Placement::split(int layers, int split_after, int processor, int cloud_index) {
   Placement p;
   p.resource_of_layer.resize(static_cast<size_t>(layers));
-  for (int i = 0; i < layers; ++i) p.resource_of_layer[i] = i <= split_after ? processor : cloud_index;
+  for (int i = 0; i < layers; ++i)
+    p.resource_of_layer[i] = i <= split_after ? processor : cloud_index;
   return p;
 }
 
@@ -84,10 +85,14 @@ int Placement::split_after(const Scenario& scenario) const {
 
 std::string span_kind_name(SpanKind kind) {
   switch (kind) {
-    case SpanKind::kCompute: return "compute";
-    case SpanKind::kUpload: return "upload";
-    case SpanKind::kDownload: return "download";
-    case SpanKind::kCopy: return "copy";
+    case SpanKind::kCompute:
+      return "compute";
+    case SpanKind::kUpload:
+      return "upload";
+    case SpanKind::kDownload:
+      return "download";
+    case SpanKind::kCopy:
+      return "copy";
   }
   return "?";
 }
@@ -156,13 +161,16 @@ InferenceCost evaluate_placement(const LayerGraph& graph, const Scenario& scenar
     if (tensor.producer < 0) state[t].on_shared = true;
     for (int c : tensor.consumers) {
       inputs_of[c].push_back(static_cast<int>(t));
-      if (scenario.is_cloud(placement.resource_of_layer[c])) ++state[t].cloud_readers_left;
-      else ++state[t].phone_readers_left;
+      if (scenario.is_cloud(placement.resource_of_layer[c]))
+        ++state[t].cloud_readers_left;
+      else
+        ++state[t].phone_readers_left;
     }
   }
   std::vector<std::vector<int>> outputs_of(n);
   for (size_t t = 0; t < tensor_count; ++t)
-    if (graph.tensors[t].producer >= 0) outputs_of[graph.tensors[t].producer].push_back(static_cast<int>(t));
+    if (graph.tensors[t].producer >= 0)
+      outputs_of[graph.tensors[t].producer].push_back(static_cast<int>(t));
 
   const bool timeline = detail == EvalDetail::kTimeline;
   std::vector<hw::RadioTransfer> transfers;
@@ -263,12 +271,16 @@ InferenceCost evaluate_placement(const LayerGraph& graph, const Scenario& scenar
     }
     if (timeline) cost.timeline.push_back(std::move(span));
     for (int t : inputs_of[v]) {
-      if (to_cloud) --state[t].cloud_readers_left;
-      else --state[t].phone_readers_left;
+      if (to_cloud)
+        --state[t].cloud_readers_left;
+      else
+        --state[t].phone_readers_left;
     }
     for (int t : outputs_of[v]) {
-      if (to_cloud) state[t].on_cloud = true;
-      else state[t].on_processors |= uint64_t{1} << r;
+      if (to_cloud)
+        state[t].on_cloud = true;
+      else
+        state[t].on_processors |= uint64_t{1} << r;
     }
   }
   if (on_cloud_side) download(true);

@@ -24,10 +24,9 @@ CostTable CostTable::build(const LayerGraph& graph, const Scenario& scenario) {
       cell.latency_ms = cell.feasible ? est.latency_ms : 0.0;
       cell.power_W = cell.feasible ? est.power_W : 0.0;
       if (!cell.feasible)
-        t.reasons_[t.index(i, r)] = res.name + " cannot run layer '" + layer.name + "' (#" +
-                                    std::to_string(i) + "): " +
-                                    (est.status.reason.empty() ? "negative estimate"
-                                                               : est.status.reason);
+        t.reasons_[t.index(i, r)] =
+            res.name + " cannot run layer '" + layer.name + "' (#" + std::to_string(i) +
+            "): " + (est.status.reason.empty() ? "negative estimate" : est.status.reason);
       t.prefix_latency_ms_[r][i + 1] = t.prefix_latency_ms_[r][i] + cell.latency_ms;
       t.prefix_energy_mJ_[r][i + 1] = t.prefix_energy_mJ_[r][i] + cell.energy_mJ();
       t.prefix_infeasible_[r][i + 1] = t.prefix_infeasible_[r][i] + (cell.feasible ? 0 : 1);

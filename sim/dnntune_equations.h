@@ -3,10 +3,10 @@
 // Automatic Benchmarking DNN Models for Mobile-cloud Computing", ACM TACO 16(4), 2019), written
 // out as closed forms so the general cost model can be checked against them. For a split after
 // layer k (layers 0..k on the phone, k+1..n-1 on the cloud):
-//   Eq. 1  T_mobile(k) = sum_{i<=k} t_i^mobile                      T_cloud(k) = sum_{i>k} t_i^cloud
-//   Eq. 2  T(k)        = T_mobile(k) + T_rtt + D_k / B_up + T_cloud(k)   (no network terms if k = n-1)
-//   Eq. 3  E_mobile(k) = sum_{i<=k} P_i^mobile * t_i^mobile
-//   Eq. 4  E(k)        = E_mobile(k) + P_radio * D_k / B_up
+//   Eq. 1  T_mobile(k) = sum_{i<=k} t_i^mobile                      T_cloud(k) = sum_{i>k}
+//   t_i^cloud Eq. 2  T(k)        = T_mobile(k) + T_rtt + D_k / B_up + T_cloud(k)   (no network
+//   terms if k = n-1) Eq. 3  E_mobile(k) = sum_{i<=k} P_i^mobile * t_i^mobile Eq. 4  E(k)        =
+//   E_mobile(k) + P_radio * D_k / B_up
 // D_k: bytes crossing the cut (model inputs for k = -1), B_up: uplink bandwidth. The numbering is
 // this file's: the paper's full text was not available to us (see sim/README.md).
 #include <cstdint>

@@ -7,8 +7,8 @@ namespace dnntune::sim {
 
 Scenario scenario_from_devices(const hw::DeviceSpec& mobile,
                                const std::vector<const hw::LayerLatencyModel*>& phone_models,
-                               const hw::DeviceSpec& cloud, const hw::LayerLatencyModel* cloud_model,
-                               const hw::LinkSpec& link) {
+                               const hw::DeviceSpec& cloud,
+                               const hw::LayerLatencyModel* cloud_model, const hw::LinkSpec& link) {
   if (phone_models.size() != mobile.processors.size())
     throw std::logic_error("scenario_from_devices: one latency model per phone processor");
   if (cloud.processors.empty() || cloud_model == nullptr)

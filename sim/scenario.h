@@ -14,9 +14,9 @@ namespace dnntune::sim {
 
 // One place a layer can run. Models are not owned: the caller keeps them alive.
 struct Resource {
-  std::string name;                           // "cpu", "gpu", "npu" or "cloud"
+  std::string name;  // "cpu", "gpu", "npu" or "cloud"
   const hw::LayerLatencyModel* model = nullptr;
-  int64_t memory_bytes = 0;                   // 0 = unlimited
+  int64_t memory_bytes = 0;  // 0 = unlimited
 };
 
 // Contract: phone holds at least one processor; cloud.model is set. Resource index r in
@@ -26,7 +26,7 @@ struct Scenario {
   std::string cloud_name;
   std::vector<Resource> phone;
   Resource cloud;
-  double phone_idle_power_W = 0;     // charged while the phone waits (not computing)
+  double phone_idle_power_W = 0;  // charged while the phone waits (not computing)
   double cloud_price_usd_per_hour = 0;
   // Copy bandwidth between two phone processors (a tensor made on the GPU read by the NPU).
   // scenario_from_devices derives it from the catalog: half the slower memory bandwidth
@@ -52,7 +52,7 @@ struct Scenario {
 // price and the copy bandwidth come from the catalog entries.
 Scenario scenario_from_devices(const hw::DeviceSpec& mobile,
                                const std::vector<const hw::LayerLatencyModel*>& phone_models,
-                               const hw::DeviceSpec& cloud, const hw::LayerLatencyModel* cloud_model,
-                               const hw::LinkSpec& link);
+                               const hw::DeviceSpec& cloud,
+                               const hw::LayerLatencyModel* cloud_model, const hw::LinkSpec& link);
 
 }  // namespace dnntune::sim

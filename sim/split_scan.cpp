@@ -64,8 +64,7 @@ std::vector<SplitPoint> scan_splits(const LayerGraph& graph, const Scenario& sce
     InferenceCost& c = point.cost;
     c.busy_ms.assign(scenario.resource_count(), 0.0);
     c.status = range_status(graph, scenario, table, memory, processor, 0, k + 1);
-    if (c.status.feasible)
-      c.status = range_status(graph, scenario, table, memory, cloud, k + 1, n);
+    if (c.status.feasible) c.status = range_status(graph, scenario, table, memory, cloud, k + 1, n);
     if (!c.status.feasible) {
       c.latency_ms = std::numeric_limits<double>::infinity();
       points.push_back(std::move(point));

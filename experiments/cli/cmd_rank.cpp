@@ -60,11 +60,11 @@ const hw::DeviceSpec& device_with_role(const std::string& name, bool cloud) {
   const hw::DeviceSpec& device = hw::find_device(name);  // lists every device when unknown
   const bool is_cloud = device.role == hw::DeviceRole::kCloud;
   if (cloud != is_cloud)
-    throw InputError(name, std::string("is a ") + hw::device_role_name(device.role) + " device; " +
-                               (cloud ? "--cloud takes one of: " + names_with_role(hw::DeviceRole::kCloud)
-                                      : "--mobile takes one of: " +
-                                            names_with_role(hw::DeviceRole::kMobile) + ", " +
-                                            names_with_role(hw::DeviceRole::kBoard)));
+    throw InputError(
+        name, std::string("is a ") + hw::device_role_name(device.role) + " device; " +
+                  (cloud ? "--cloud takes one of: " + names_with_role(hw::DeviceRole::kCloud)
+                         : "--mobile takes one of: " + names_with_role(hw::DeviceRole::kMobile) +
+                               ", " + names_with_role(hw::DeviceRole::kBoard)));
   return device;
 }
 
@@ -73,14 +73,18 @@ const hw::DeviceSpec& device_with_role(const std::string& name, bool cloud) {
 std::vector<std::unique_ptr<hw::LayerLatencyModel>> latency_models(const hw::DeviceSpec& device,
                                                                    const std::string& profile) {
   if (!profile.empty())
-    throw InputError(profile, "--profile is not available yet: calibrated device profiles come "
-                              "with the calibration library; omit it to use the roofline model");
+    throw InputError(profile,
+                     "--profile is not available yet: calibrated device profiles come "
+                     "with the calibration library; omit it to use the roofline model");
   std::vector<std::unique_ptr<hw::LayerLatencyModel>> models;
-  for (const hw::ProcessorSpec& p : device.processors) models.push_back(hw::make_roofline_model(device, p));
+  for (const hw::ProcessorSpec& p : device.processors)
+    models.push_back(hw::make_roofline_model(device, p));
   return models;
 }
 
-std::string ms_text(double ms) { return fixed(ms, ms < 10 ? 2 : 1); }
+std::string ms_text(double ms) {
+  return fixed(ms, ms < 10 ? 2 : 1);
+}
 std::string usd_text(double usd) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", usd);
@@ -108,10 +112,10 @@ void print_table(const LayerGraph& graph, const sim::Scenario& scenario,
                        "infeasible: " + r.cost.status.reason, "", "", "", ""});
         continue;
       }
-      table.add_row({std::to_string(++rank), r.strategy, split ? std::to_string(r.split_after) : "-",
-                     layer, ms_text(r.cost.latency_ms), fixed(r.cost.energy.total_mJ(), 1),
-                     with_separators(r.cost.upload_bytes), usd_text(r.cost.cloud_cost_usd),
-                     r.pareto ? "*" : ""});
+      table.add_row({std::to_string(++rank), r.strategy,
+                     split ? std::to_string(r.split_after) : "-", layer, ms_text(r.cost.latency_ms),
+                     fixed(r.cost.energy.total_mJ(), 1), with_separators(r.cost.upload_bytes),
+                     usd_text(r.cost.cloud_cost_usd), r.pareto ? "*" : ""});
     }
     table.print(out);
     const sim::ScenarioRanking& k = n.ranking;
@@ -134,11 +138,13 @@ void run_rank(const RankArgs& args) {
   if (!(args.latency_weight >= 0 && args.latency_weight <= 1))
     throw InputError("<command line>", "--latency-weight must be in [0, 1]");
   const LayerGraph graph = load_layer_graph(args.model, args.model_options.to_load_options());
-  for (const auto& w : graph.warnings) std::cerr << "dnntune: warning: " << args.model << ": " << w << "\n";
+  for (const auto& w : graph.warnings)
+    std::cerr << "dnntune: warning: " << args.model << ": " << w << "\n";
   // Resolve every name before any work, so a typo fails fast.
   const hw::DeviceSpec& cloud = device_with_role(args.cloud, true);
   std::vector<const hw::DeviceSpec*> phones;
-  for (const std::string& name : split_list(args.mobile)) phones.push_back(&device_with_role(name, false));
+  for (const std::string& name : split_list(args.mobile))
+    phones.push_back(&device_with_role(name, false));
   std::vector<hw::LinkSpec> links;
   for (const std::string& name : split_list(args.networks))
     links.push_back(args.link_overrides.apply(hw::find_network_preset(name)));
@@ -161,14 +167,17 @@ void run_rank(const RankArgs& args) {
       rankings.push_back({link.name, sim::rank_strategies(graph, scenario, table, objective,
                                                           args.latency_weight)});
     }
-    if (args.format == "json") text << sim::ranking_json(graph, scenario, rankings).dump() << "\n";
-    else print_table(graph, scenario, rankings, text);
+    if (args.format == "json")
+      text << sim::ranking_json(graph, scenario, rankings).dump() << "\n";
+    else
+      print_table(graph, scenario, rankings, text);
     if (!args.plot.empty() && !plotted) {
       // The figure shows the first phone, on the processor of its first network's best split.
       for (const sim::StrategyResult& r : rankings.front().ranking.ranked) {
         if (r.strategy.rfind("best-split:", 0) != 0) continue;
         for (size_t p = 0; p < scenario.phone.size(); ++p)
-          if (r.strategy == "best-split:" + scenario.phone[p].name) plot_processor = static_cast<int>(p);
+          if (r.strategy == "best-split:" + scenario.phone[p].name)
+            plot_processor = static_cast<int>(p);
         break;
       }
       for (size_t i = 0; i < rankings.size(); ++i)
@@ -186,30 +195,34 @@ void run_rank(const RankArgs& args) {
 }  // namespace
 
 CommandDef rank_command() {
-  return {"rank", "Rank deployment strategies (phone, cloud, splits, DAG cuts) by latency, energy or cost",
-          [](CLI::App& sub) {
-            auto args = std::make_shared<RankArgs>();
-            sub.add_option("MODEL", args->model, "ONNX file or suite model name (see `dnntune zoo list`)")
-                ->required();
-            sub.add_option("--mobile", args->mobile, "Phone(s), comma-separated (see `dnntune devices list`)")
-                ->capture_default_str();
-            sub.add_option("--cloud", args->cloud, "Cloud device")->capture_default_str();
-            sub.add_option("--network", args->networks, "Network preset(s), comma-separated")
-                ->capture_default_str();
-            sub.add_option("--objective", args->objective, "latency, energy, cost or weighted")
-                ->capture_default_str();
-            sub.add_option("--latency-weight", args->latency_weight,
-                           "weighted objective: w * latency/latency_ref + (1-w) * energy/energy_ref")
-                ->capture_default_str();
-            sub.add_option("--format", args->format, "Output format")
-                ->check(CLI::IsMember({"table", "json"}))
-                ->capture_default_str();
-            sub.add_option("--plot", args->plot, "Write the split figure to FILE.png or FILE.svg");
-            sub.add_option("--profile", args->profile, "Calibrated device profile (not available yet)");
-            args->model_options.add_to(sub);
-            args->link_overrides.add_to(sub);
-            sub.callback([args] { run_rank(*args); });
-          }};
+  return {
+      "rank",
+      "Rank deployment strategies (phone, cloud, splits, DAG cuts) by latency, energy or cost",
+      [](CLI::App& sub) {
+        auto args = std::make_shared<RankArgs>();
+        sub.add_option("MODEL", args->model,
+                       "ONNX file or suite model name (see `dnntune zoo list`)")
+            ->required();
+        sub.add_option("--mobile", args->mobile,
+                       "Phone(s), comma-separated (see `dnntune devices list`)")
+            ->capture_default_str();
+        sub.add_option("--cloud", args->cloud, "Cloud device")->capture_default_str();
+        sub.add_option("--network", args->networks, "Network preset(s), comma-separated")
+            ->capture_default_str();
+        sub.add_option("--objective", args->objective, "latency, energy, cost or weighted")
+            ->capture_default_str();
+        sub.add_option("--latency-weight", args->latency_weight,
+                       "weighted objective: w * latency/latency_ref + (1-w) * energy/energy_ref")
+            ->capture_default_str();
+        sub.add_option("--format", args->format, "Output format")
+            ->check(CLI::IsMember({"table", "json"}))
+            ->capture_default_str();
+        sub.add_option("--plot", args->plot, "Write the split figure to FILE.png or FILE.svg");
+        sub.add_option("--profile", args->profile, "Calibrated device profile (not available yet)");
+        args->model_options.add_to(sub);
+        args->link_overrides.add_to(sub);
+        sub.callback([args] { run_rank(*args); });
+      }};
 }
 
 }  // namespace dnntune::cli

@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
+#include <gnuplot-iostream.h>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <gnuplot-iostream.h>
 #include <utility>
 
 #include "traces/common/error.h"
@@ -17,7 +17,8 @@ namespace {
 constexpr double kBytesPerKiB = 1024.0;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // gnuplot string literal: single quotes, a quote doubled.
@@ -33,9 +34,12 @@ void write_split_figure(const std::string& path, const std::string& title, const
                         const sim::Scenario& scenario, const sim::CostTable& table, int processor,
                         const std::vector<SplitCurve>& curves) {
   std::string terminal;
-  if (ends_with(path, ".png")) terminal = "pngcairo noenhanced size 1200,1400 font ',10'";
-  else if (ends_with(path, ".svg")) terminal = "svg noenhanced size 1200,1400 dynamic font ',10'";
-  else throw InputError(path, "plot file must end in .png or .svg");
+  if (ends_with(path, ".png"))
+    terminal = "pngcairo noenhanced size 1200,1400 font ',10'";
+  else if (ends_with(path, ".svg"))
+    terminal = "svg noenhanced size 1200,1400 dynamic font ',10'";
+  else
+    throw InputError(path, "plot file must end in .png or .svg");
 
   // Draw into a temporary file beside the target, rename when gnuplot has finished.
   const std::string temporary = path + ".tmp" + std::to_string(::getpid());
@@ -54,13 +58,15 @@ void write_split_figure(const std::string& path, const std::string& title, const
       gp << "set ylabel " << (latency ? "'latency (ms)'" : "'phone energy (mJ)'") << "\n";
       gp << "set logscale y\nplot ";
       for (size_t i = 0; i < curves.size(); ++i)
-        gp << (i ? ", " : "") << "'-' with linespoints pt 7 ps 0.5 title " << quoted(curves[i].network);
+        gp << (i ? ", " : "") << "'-' with linespoints pt 7 ps 0.5 title "
+           << quoted(curves[i].network);
       gp << "\n";
       for (const SplitCurve& curve : curves) {
         std::vector<std::pair<double, double>> xy;
         for (const sim::SplitPoint& p : curve.points) {
           const double y = latency ? p.cost.latency_ms : p.cost.energy.total_mJ();
-          if (p.cost.status.feasible && std::isfinite(y) && y > 0) xy.emplace_back(p.split_after, y);
+          if (p.cost.status.feasible && std::isfinite(y) && y > 0)
+            xy.emplace_back(p.split_after, y);
         }
         if (xy.empty()) xy.emplace_back(0, NAN);
         gp.send1d(xy);
@@ -70,9 +76,12 @@ void write_split_figure(const std::string& path, const std::string& title, const
     // Per-layer latency bars and output sizes.
     std::vector<std::pair<double, double>> phone_ms, cloud_ms, out_kib;
     for (int i = 0; i < n; ++i) {
-      phone_ms.emplace_back(i - 0.2, table.at(i, processor).feasible ? table.at(i, processor).latency_ms : 0);
-      cloud_ms.emplace_back(i + 0.2, table.at(i, cloud).feasible ? table.at(i, cloud).latency_ms : 0);
-      out_kib.emplace_back(i, static_cast<double>(graph.layer(static_cast<size_t>(i)).output_bytes) / kBytesPerKiB);
+      phone_ms.emplace_back(
+          i - 0.2, table.at(i, processor).feasible ? table.at(i, processor).latency_ms : 0);
+      cloud_ms.emplace_back(i + 0.2,
+                            table.at(i, cloud).feasible ? table.at(i, cloud).latency_ms : 0);
+      out_kib.emplace_back(
+          i, static_cast<double>(graph.layer(static_cast<size_t>(i)).output_bytes) / kBytesPerKiB);
     }
     gp << "set xlabel 'layer index'\nset ylabel 'layer latency (ms)'\n";
     gp << "set y2label 'output size (KiB)'\nset y2tics\nset ytics nomirror\n";

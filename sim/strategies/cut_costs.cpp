@@ -27,9 +27,12 @@ double cell_or_forbidden(const CostTable& table, int layer, int resource, double
 
 TwoWayCosts combine(const Terms& terms, const ObjectiveSpec& spec) {
   switch (spec.objective) {
-    case Objective::kLatency: return terms.latency;
-    case Objective::kEnergy: return terms.energy;
-    case Objective::kWeighted: break;
+    case Objective::kLatency:
+      return terms.latency;
+    case Objective::kEnergy:
+      return terms.energy;
+    case Objective::kWeighted:
+      break;
     case Objective::kCost:
       throw std::invalid_argument("cut costs: the cost objective has no cut");
   }
@@ -40,7 +43,7 @@ TwoWayCosts combine(const Terms& terms, const ObjectiveSpec& spec) {
                  const std::vector<double>& e) {
     for (size_t i = 0; i < out.size(); ++i)
       out[i] = (l[i] >= kForbiddenCost || e[i] >= kForbiddenCost) ? kForbiddenCost
-                                                                   : wl * l[i] + we * e[i];
+                                                                  : wl * l[i] + we * e[i];
   };
   mix(c.a_cost, terms.latency.a_cost, terms.energy.a_cost);
   mix(c.b_cost, terms.latency.b_cost, terms.energy.b_cost);
@@ -64,7 +67,8 @@ TwoWayCosts phone_cloud_costs(const LayerGraph& graph, const Scenario& scenario,
       (radio.alpha_down_mW_per_Mbps * link.downlink_mbps + radio.beta_mW) / kMilliwattsPerWatt;
   const double wait_W = radio.tail_states.empty() ? 0.0 : radio.tail_states.front().power_W;
   double promotion_and_tail_mJ = radio.promotion_W * radio.promotion_s * 1e3;
-  for (const auto& state : radio.tail_states) promotion_and_tail_mJ += state.power_W * state.duration_s * 1e3;
+  for (const auto& state : radio.tail_states)
+    promotion_and_tail_mJ += state.power_W * state.duration_s * 1e3;
 
   Terms terms{sized(graph), sized(graph)};
   for (int v = 0; v < static_cast<int>(graph.size()); ++v) {

@@ -25,8 +25,8 @@ namespace dnntune::sim {
 constexpr double kForbiddenCost = 1e15;
 
 struct TwoWayCosts {
-  std::vector<double> a_cost, b_cost;   // per layer
-  std::vector<double> a_to_b, b_to_a;   // per LayerGraph::tensors entry
+  std::vector<double> a_cost, b_cost;  // per layer
+  std::vector<double> a_to_b, b_to_a;  // per LayerGraph::tensors entry
   double b_fixed = 0;
   bool forbid_b_to_a = false;
 };

@@ -27,9 +27,12 @@ Objective parse_objective(const std::string& name) {
 double objective_score(const ObjectiveSpec& spec, const InferenceCost& cost) {
   if (!cost.status.feasible) return std::numeric_limits<double>::infinity();
   switch (spec.objective) {
-    case Objective::kLatency: return cost.latency_ms;
-    case Objective::kEnergy: return cost.energy.total_mJ();
-    case Objective::kCost: return cost.cloud_cost_usd;
+    case Objective::kLatency:
+      return cost.latency_ms;
+    case Objective::kEnergy:
+      return cost.energy.total_mJ();
+    case Objective::kCost:
+      return cost.cloud_cost_usd;
     case Objective::kWeighted:
       return spec.latency_weight * cost.latency_ms / spec.latency_ref_ms +
              (1 - spec.latency_weight) * cost.energy.total_mJ() / spec.energy_ref_mJ;

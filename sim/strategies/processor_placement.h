@@ -18,7 +18,7 @@ namespace dnntune::sim {
 
 struct ProcessorPlacement {
   Placement placement;
-  std::string method;  // "chain-dp" or "pairwise-min-cut"
+  std::string method;    // "chain-dp" or "pairwise-min-cut"
   double objective = 0;  // what the method minimised (latency_ms, energy_mJ or weighted)
 };
 

@@ -31,7 +31,8 @@ nlohmann::json ranking_json(const LayerGraph& graph, const Scenario& scenario,
   j["model"] = graph.model_name;
   j["mobile"] = scenario.mobile_name;
   j["cloud"] = scenario.cloud_name;
-  j["objective"] = networks.empty() ? "" : objective_name(networks.front().ranking.objective.objective);
+  j["objective"] =
+      networks.empty() ? "" : objective_name(networks.front().ranking.objective.objective);
   j["networks"] = nlohmann::json::array();
   for (const NetworkRanking& n : networks) {
     nlohmann::json nj;
@@ -42,7 +43,8 @@ nlohmann::json ranking_json(const LayerGraph& graph, const Scenario& scenario,
     nj["speedup_vs_cloud"] = n.ranking.speedup_vs_cloud;
     nj["energy_saving_vs_cloud"] = n.ranking.energy_saving_vs_cloud;
     nj["strategies"] = nlohmann::json::array();
-    for (const StrategyResult& r : n.ranking.ranked) nj["strategies"].push_back(strategy_json(graph, r));
+    for (const StrategyResult& r : n.ranking.ranked)
+      nj["strategies"].push_back(strategy_json(graph, r));
     j["networks"].push_back(std::move(nj));
   }
   return j;

@@ -83,8 +83,8 @@ ScenarioRanking rank_strategies(const LayerGraph& graph, const Scenario& scenari
     for (int p = 0; p < processors; ++p) {
       const TwoWayCut cut =
           min_two_way_cut(graph, phone_cloud_costs(graph, scenario, table, p, cut_spec));
-      all.push_back(make_result("min-cut-" + label + ":" + scenario.phone[p].name, graph,
-                                scenario, table, from_cut(cut, p, cloud)));
+      all.push_back(make_result("min-cut-" + label + ":" + scenario.phone[p].name, graph, scenario,
+                                table, from_cut(cut, p, cloud)));
     }
     if (processors >= 2)
       all.push_back(make_result("processors-" + label, graph, scenario, table,
@@ -114,8 +114,8 @@ ScenarioRanking rank_strategies(const LayerGraph& graph, const Scenario& scenari
   if (best.cost.status.feasible) {
     const StrategyResult* best_mobile = nullptr;
     for (const StrategyResult& r : mobile)
-      if (r.cost.status.feasible &&
-          (!best_mobile || objective_score(spec, r.cost) < objective_score(spec, best_mobile->cost)))
+      if (r.cost.status.feasible && (!best_mobile || objective_score(spec, r.cost) <
+                                                         objective_score(spec, best_mobile->cost)))
         best_mobile = &r;
     auto compare = [&](const StrategyResult* other, double& speedup, double& saving) {
       if (!other || !other->cost.status.feasible || best.cost.latency_ms <= 0) return;

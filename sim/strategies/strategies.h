@@ -34,9 +34,9 @@ struct StrategyResult {
 
 struct ScenarioRanking {
   ObjectiveSpec objective;
-  std::vector<StrategyResult> ranked;              // best first, infeasible last
-  std::vector<std::vector<SplitPoint>> splits;     // [phone processor][split_after + 1]
-  std::vector<LatencyEnergy> pareto_front;         // over all evaluated placements
+  std::vector<StrategyResult> ranked;           // best first, infeasible last
+  std::vector<std::vector<SplitPoint>> splits;  // [phone processor][split_after + 1]
+  std::vector<LatencyEnergy> pareto_front;      // over all evaluated placements
   // Best strategy vs the best mobile-only / the cloud-only placement (0 when not comparable):
   // speedup = T_other / T_best, energy_saving = 1 - E_best / E_other.
   double speedup_vs_mobile = 0, energy_saving_vs_mobile = 0;

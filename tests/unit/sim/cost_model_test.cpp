@@ -37,7 +37,7 @@ struct ChainFixture : ::testing::Test {
 TEST_F(ChainFixture, MobileOnlyIsTheSumOfPhoneLayers) {
   const InferenceCost c = eval(Placement::all_on(3, 0));
   ASSERT_TRUE(c.status.feasible);
-  EXPECT_NEAR(c.latency_ms, 2 + 3 + 5, kTol);             // T = sum t_i
+  EXPECT_NEAR(c.latency_ms, 2 + 3 + 5, kTol);               // T = sum t_i
   EXPECT_NEAR(c.energy.compute_mJ, 2 * (2 + 3 + 5), kTol);  // E = sum P_i t_i
   EXPECT_NEAR(c.energy.idle_mJ, 0, kTol);                   // never waits
   EXPECT_NEAR(c.energy.radio.total_mJ(), 0, kTol);          // radio never used
@@ -54,7 +54,7 @@ TEST_F(ChainFixture, CloudOnlySendsTheInputAndGetsTheOutputBack) {
   EXPECT_EQ(c.download_bytes, 100);
   EXPECT_NEAR(c.busy_ms[1], 1.0, kTol);
   EXPECT_NEAR(c.energy.compute_mJ, 0, kTol);
-  EXPECT_NEAR(c.energy.idle_mJ, 0.5 * 31.05, kTol);                 // P_idle * (T - 0)
+  EXPECT_NEAR(c.energy.idle_mJ, 0.5 * 31.05, kTol);                  // P_idle * (T - 0)
   EXPECT_NEAR(c.energy.radio.transfer_mJ, 1.0 * (10 + 0.05), kTol);  // beta 1 W * radio time
   EXPECT_NEAR(c.cloud_cost_usd, 1e-6 * 1.0, 1e-15);                  // 3.6 $/h * 1 ms
 }
@@ -123,8 +123,7 @@ TEST(CostModel, TensorReadByTwoCloudLayersIsSentOnce) {
   test::fill_random(phone, g, 1, 5, 2);
   test::fill_random(cloud, g, 2, 1, 0);
   const Scenario s = test::fake_scenario({&phone}, &cloud, test::plain_link(8, 16, 10, 0));
-  const InferenceCost c =
-      evaluate_placement(g, s, CostTable::build(g, s), Placement{{0, 1, 1, 1}});
+  const InferenceCost c = evaluate_placement(g, s, CostTable::build(g, s), Placement{{0, 1, 1, 1}});
   EXPECT_EQ(c.upload_bytes, 3000);
   EXPECT_EQ(g.cut_after(0), 3000);
 }
@@ -140,8 +139,8 @@ TEST(CostModel, CopiesBetweenPhoneProcessors) {
   s.phone_idle_power_W = 0.25;
   const CostTable table = CostTable::build(g, s);
   const InferenceCost c = evaluate_placement(g, s, table, Placement{{0, 1, 0}});
-  const double compute = table.at(0, 0).latency_ms + table.at(1, 1).latency_ms +
-                         table.at(2, 0).latency_ms;
+  const double compute =
+      table.at(0, 0).latency_ms + table.at(1, 1).latency_ms + table.at(2, 0).latency_ms;
   // T = compute + copy(t0 to gpu) + copy(t1 to cpu); the input sits in shared memory.
   EXPECT_NEAR(c.latency_ms, compute + (4000 + 2000) / 1e6, kTol);
   EXPECT_NEAR(c.copy_ms, 6000 / 1e6, kTol);

@@ -66,7 +66,8 @@ TEST(DnntuneEquations, GeneralModelReproducesThemAtEverySplit) {
   const auto scanned = scan_splits(g, s, table, 0);
   for (const DnntuneSplit& e : expected) {
     SCOPED_TRACE("split after " + std::to_string(e.split_after));
-    const InferenceCost c = evaluate_placement(g, s, table, Placement::split(4, e.split_after, 0, 1));
+    const InferenceCost c =
+        evaluate_placement(g, s, table, Placement::split(4, e.split_after, 0, 1));
     EXPECT_NEAR(c.latency_ms, e.latency_ms, 1e-9);
     EXPECT_NEAR(c.energy.total_mJ(), e.energy_mJ, 1e-9);
     const InferenceCost& fast = scanned[static_cast<size_t>(e.split_after + 1)].cost;

@@ -12,7 +12,8 @@ namespace {
 TEST(Pareto, KeepsOnlyNonDominatedPoints) {
   const double inf = std::numeric_limits<double>::infinity();
   // (1,9) (2,5) (3,5)x (4,1) (5,2)x (2,6)x (0.5,inf)x
-  const std::vector<LatencyEnergy> pts = {{1, 9}, {2, 5}, {3, 5}, {4, 1}, {5, 2}, {2, 6}, {0.5, inf}};
+  const std::vector<LatencyEnergy> pts = {{1, 9}, {2, 5}, {3, 5},    {4, 1},
+                                          {5, 2}, {2, 6}, {0.5, inf}};
   EXPECT_EQ(pareto_front(pts), (std::vector<size_t>{0, 1, 3}));
 }
 

@@ -19,9 +19,11 @@ double brute_force(const LayerGraph& g, const Scenario& s, const CostTable& t, i
   double best = std::numeric_limits<double>::infinity();
   for (int code = 0; code < total; ++code) {
     Placement p;
-    for (int i = 0, c = code; i < n; ++i, c /= processors) p.resource_of_layer.push_back(c % processors);
+    for (int i = 0, c = code; i < n; ++i, c /= processors)
+      p.resource_of_layer.push_back(c % processors);
     const InferenceCost cost = evaluate_placement(g, s, t, p);
-    best = std::min(best, objective == Objective::kLatency ? cost.latency_ms : cost.energy.total_mJ());
+    best =
+        std::min(best, objective == Objective::kLatency ? cost.latency_ms : cost.energy.total_mJ());
   }
   return best;
 }
@@ -99,8 +101,9 @@ TEST(ProcessorPlacement, DagWithThreeProcessorsIsNeverWorseThanOneProcessor) {
     const double optimum = brute_force(s.graph, s.scenario, t, 3, Objective::kLatency);
     EXPECT_GE(got, optimum - 1e-9);
     for (int p = 0; p < 3; ++p)
-      EXPECT_LE(got, evaluate_placement(s.graph, s.scenario, t,
-                                        Placement::all_on(8, p)).latency_ms + 1e-9);
+      EXPECT_LE(
+          got,
+          evaluate_placement(s.graph, s.scenario, t, Placement::all_on(8, p)).latency_ms + 1e-9);
   }
 }
 

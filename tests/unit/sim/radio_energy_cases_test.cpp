@@ -83,7 +83,7 @@ TEST(RadioEnergyCases, ShortTailPromotesAgain) {
   r.tail_states = {{"tail", 0.01, 1.5}};
   const InferenceCost c = cloud_only_with(r);
   EXPECT_NEAR(c.energy.radio.transfer_mJ, 2.0 * 10.05, 1e-9);
-  EXPECT_NEAR(c.energy.radio.promotion_mJ, 2 * 5.0, 1e-9);       // 2 * 5 ms * 1 W
+  EXPECT_NEAR(c.energy.radio.promotion_mJ, 2 * 5.0, 1e-9);         // 2 * 5 ms * 1 W
   EXPECT_NEAR(c.energy.radio.tail_mJ, 10 * 1.5 + 10 * 1.5, 1e-9);  // tail in the gap + after
 }
 
