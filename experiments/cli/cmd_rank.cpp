@@ -101,6 +101,7 @@ void print_table(const LayerGraph& graph, const sim::Scenario& scenario,
                      "upload_bytes", "cost_usd", "pareto"},
                     {true, false, true, false, true, true, true, true, false});
     int rank = 0;
+    std::vector<std::string> reasons;
     for (const sim::StrategyResult& r : n.ranking.ranked) {
       const bool ok = r.cost.status.feasible;
       const bool split = r.split_after != sim::Placement::kNotASplit;
@@ -109,7 +110,8 @@ void print_table(const LayerGraph& graph, const sim::Scenario& scenario,
       if (split && r.split_after < 0) layer = "(input)";
       if (!ok) {
         table.add_row({"-", r.strategy, split ? std::to_string(r.split_after) : "-", layer,
-                       "infeasible: " + r.cost.status.reason, "", "", "", ""});
+                       "infeasible", "-", "-", "-", ""});
+        reasons.push_back(r.strategy + ": " + r.cost.status.reason);
         continue;
       }
       table.add_row({std::to_string(++rank), r.strategy,
@@ -118,6 +120,7 @@ void print_table(const LayerGraph& graph, const sim::Scenario& scenario,
                      usd_text(r.cost.cloud_cost_usd), r.pareto ? "*" : ""});
     }
     table.print(out);
+    for (const std::string& reason : reasons) out << "infeasible: " << reason << "\n";
     const sim::ScenarioRanking& k = n.ranking;
     if (!k.ranked.empty() && k.ranked.front().cost.status.feasible) {
       out << "best: " << k.ranked.front().strategy;
