@@ -109,5 +109,38 @@ TEST(MinCut, LatencyCutIsTheBestPlacementOfTheCostModel) {
   }
 }
 
+// Without promotion and tail states the energy proxy of cut_costs.h is the cost model's energy:
+// P*t on the phone + P_idle*(T - phone time) + (alpha*thr + beta)*radio time. The energy cut then
+// equals brute force over every down-set placement scored with evaluate_placement.
+TEST(MinCut, EnergyCutIsExactWithoutRadioStates) {
+  for (uint32_t seed = 1; seed <= 15; ++seed) {
+    const int n = 6 + static_cast<int>(seed % 7);
+    const LayerGraph g = test::build_graph(test::random_dag_spec(n, seed + 900));
+    test::FakeModel phone, cloud;
+    test::fill_random(phone, g, seed, 6, 2.5);
+    test::fill_random(cloud, g, seed + 1, 0.6, 0);
+    hw::LinkSpec link = test::plain_link(4, 20, 25, 800);
+    link.radio.alpha_up_mW_per_Mbps = 300;
+    link.radio.alpha_down_mW_per_Mbps = 50;
+    Scenario s = test::fake_scenario({&phone}, &cloud, link);
+    s.phone_idle_power_W = 0.4;
+    const CostTable table = CostTable::build(g, s);
+    ObjectiveSpec energy;
+    energy.objective = Objective::kEnergy;
+    const TwoWayCosts costs = phone_cloud_costs(g, s, table, 0, energy);
+    const TwoWayCut cut = min_two_way_cut(g, costs);
+    double best = std::numeric_limits<double>::infinity();
+    for (uint32_t mask = 0; mask < (1u << n); ++mask) {
+      const auto in_b = bits(mask, n);
+      if (!std::isfinite(two_way_objective(g, costs, in_b))) continue;  // not a down-set
+      Placement p;
+      for (bool b : in_b) p.resource_of_layer.push_back(b ? 1 : 0);
+      best = std::min(best, evaluate_placement(g, s, table, p).energy.total_mJ());
+    }
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    EXPECT_NEAR(cut.objective, best, 1e-9 * best);
+  }
+}
+
 }  // namespace
 }  // namespace dnntune::sim
