@@ -29,8 +29,12 @@ build: deps $(BUILD)/CMakeCache.txt
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The main job on the embedded default: ResNet-50 on DNNTune's three phones and server over
+# 3G/LTE/WiFi, ranked by latency, with the split-point figure.
 demo: build
-	./$(BUILD)/experiments/dnntune demo
+	@mkdir -p out
+	./$(BUILD)/experiments/dnntune rank resnet50 --plot out/demo_rank_resnet50.png
+	@echo "figure: out/demo_rank_resnet50.png
 
 bench: build
 	./bench/run.sh $(BUILD)
