@@ -33,21 +33,32 @@ ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& prof
   return p;
 }
 
-ValidationRow validate_model(const std::string& model, const DeviceProfile& profile, Engine& engine,
-                             const MeasureOptions& measure_options) {
+namespace {
+
+struct Prepared {
   ValidationRow row;
-  row.model = model;
-  const LayerGraph graph = load_layer_graph(model, profile_load_options(profile));
-  row.model = graph.model_name.empty() ? model : graph.model_name;
+  LayerGraph graph;
   std::unique_ptr<LoadedModel> loaded;
+  bool measured = false;
+  Measurement best;
+};
+
+Prepared prepare(const std::string& model, const DeviceProfile& profile, Engine& engine) {
+  Prepared p;
+  p.row.model = model;
+  p.graph = load_layer_graph(model, profile_load_options(profile));
   try {
-    loaded = engine.load(read_model_proto(model), model);
+    p.loaded = engine.load(read_model_proto(model), model);
   } catch (const InputError& e) {
-    row.error = e.message();
-    return row;
+    p.row.error = e.message();
   }
-  const Measurement m = measure(*loaded, measure_options);
-  const ModelPrediction pred = predict_model(graph, profile);
+  return p;
+}
+
+void compare(Prepared& p, const DeviceProfile& profile) {
+  ValidationRow& row = p.row;
+  const Measurement& m = p.best;
+  const ModelPrediction pred = predict_model(p.graph, profile);
   row.ran = true;
   row.measured_ms = m.median_ms;
   row.wall_ms = m.wall_median_ms;
@@ -55,18 +66,44 @@ ValidationRow validate_model(const std::string& model, const DeviceProfile& prof
   row.predicted_ms = pred.total_ms;
   row.error_pct = 100.0 * (pred.total_ms - m.median_ms) / m.median_ms;
   double ape_sum = 0;
-  for (size_t i = 0; i < graph.size(); ++i) {
+  for (size_t i = 0; i < p.graph.size(); ++i) {
     double measured = 0;
-    for (const auto& node : graph.layer(i).nodes) {
+    for (const auto& node : p.graph.layer(i).nodes) {
       auto it = m.node_median_ms.find(node);
       if (it != m.node_median_ms.end()) measured += it->second;
     }
+    row.layers.push_back({p.graph.layer(i).name, p.graph.layer(i).kind, measured, pred.layers[i].latency_ms});
     if (measured < kLayerMapeFloorMs || !pred.layers[i].feasible) continue;
     ape_sum += std::abs(pred.layers[i].latency_ms - measured) / measured;
     ++row.layers_compared;
   }
   row.layer_mape_pct = row.layers_compared ? 100.0 * ape_sum / row.layers_compared : 0;
-  return row;
+}
+
+}  // namespace
+
+std::vector<ValidationRow> validate_models(const std::vector<std::string>& models, const DeviceProfile& profile,
+                                           Engine& engine, const MeasureOptions& measure_options, int rounds) {
+  std::vector<Prepared> prepared;
+  for (const auto& model : models) prepared.push_back(prepare(model, profile, engine));
+  for (int round = 0; round < std::max(1, rounds); ++round)
+    for (auto& p : prepared) {
+      if (!p.loaded) continue;
+      Measurement m = measure(*p.loaded, measure_options);
+      if (!p.measured || m.median_ms < p.best.median_ms) p.best = std::move(m);
+      p.measured = true;
+    }
+  std::vector<ValidationRow> rows;
+  for (auto& p : prepared) {
+    if (p.loaded) compare(p, profile);
+    rows.push_back(std::move(p.row));
+  }
+  return rows;
+}
+
+ValidationRow validate_model(const std::string& model, const DeviceProfile& profile, Engine& engine,
+                             const MeasureOptions& measure_options) {
+  return validate_models({model}, profile, engine, measure_options, 1).front();
 }
 
 ValidationSummary summarize(std::vector<ValidationRow> rows) {

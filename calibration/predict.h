@@ -44,6 +44,11 @@ struct ValidationRow {
   double cpu_share = 1;   // the correction factor: 1 on an idle machine
   double layer_mape_pct = 0;
   int layers_compared = 0;
+  struct LayerPair {
+    std::string name, kind;
+    double measured_ms = 0, predicted_ms = 0;
+  };
+  std::vector<LayerPair> layers;  // every layer, in graph order
 };
 
 struct ValidationSummary {
@@ -55,6 +60,11 @@ struct ValidationSummary {
 // ONNX nodes, and compares. Engine rejections become a row with `error`, never an exception.
 ValidationRow validate_model(const std::string& model, const DeviceProfile& profile, Engine& engine,
                              const MeasureOptions& measure_options);
+
+// All models, measured in `rounds` interleaved rounds (model 1, 2, ..., then again): per model the
+// round with the lowest median is kept, since contention on a shared machine only adds time.
+std::vector<ValidationRow> validate_models(const std::vector<std::string>& models, const DeviceProfile& profile,
+                                           Engine& engine, const MeasureOptions& measure_options, int rounds);
 
 ValidationSummary summarize(std::vector<ValidationRow> rows);
 

@@ -102,8 +102,12 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         KernelRecord r;
         if (!j.contains("spec")) throw InputError(source, where + "kernel record lacks key 'spec'");
         if (!j.contains("features")) throw InputError(source, where + "kernel record lacks key 'features'");
-        r.spec = spec_from_json(j.at("spec"), source + ":" + std::to_string(line_no));
-        r.features = features_from_json(j.at("features"), source + ":" + std::to_string(line_no));
+        try {
+          r.spec = spec_from_json(j.at("spec"), source);
+          r.features = features_from_json(j.at("features"), source);
+        } catch (const InputError& e) {
+          throw InputError(source, where + e.message());
+        }
         r.shapes = j.value("shapes", nlohmann::json::object());
         for (const char* key : {"median_ms", "p10_ms", "p90_ms", "repeats"})
           if (!j.contains(key) || !j.at(key).is_number())

@@ -65,7 +65,7 @@ class OpenCvModel : public LoadedModel {
 
  private:
   cv::dnn::Net net_;
-  std::vector<std::string> layer_to_node_;  // by OpenCV layer index (getLayerNames order)
+  std::vector<std::string> layer_to_node_;  // by OpenCV layer id - 1 ("" for gaps)
   std::vector<std::string> all_nodes_;
   std::vector<std::pair<std::string, cv::Mat>> inputs_;
   std::vector<std::string> out_names_;
@@ -113,8 +113,13 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
 
   std::map<std::string, std::string> name2node;  // node names and output names -> node name
   for (const auto& [out, node] : out2node) name2node[out] = node, name2node[node] = node;
+  // getPerfProfile's timings are indexed by layer id - 1, and ids have gaps where the importer
+  // dropped layers, so each name is placed at its own id (not at its position in the name list).
   std::vector<std::string> layer_to_node;
-  for (std::string layer : net.getLayerNames()) {
+  for (const std::string& full_name : net.getLayerNames()) {
+    const int id = net.getLayerId(full_name);
+    if (id < 1) continue;
+    std::string layer = full_name;
     // OpenCV 4.6 names a layer "onnx_node!<node name>" (the first output when the node is unnamed).
     static const std::string kPrefix = "onnx_node!";
     if (layer.compare(0, kPrefix.size(), kPrefix) == 0) layer = layer.substr(kPrefix.size());
@@ -127,7 +132,8 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
       for (const auto& [out, node] : name2node)
         if (out.size() > best_len && layer.compare(0, out.size(), out) == 0) best = node, best_len = out.size();
     }
-    layer_to_node.push_back(best);
+    if (layer_to_node.size() < static_cast<size_t>(id)) layer_to_node.resize(id);
+    layer_to_node[id - 1] = best;
   }
 
   // Fixed random inputs of the declared shapes (dynamic dims taken as 1).

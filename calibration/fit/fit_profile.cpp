@@ -40,7 +40,10 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     p.provenance.kernels += static_cast<int>(trace.kernels.size());
     p.provenance.load_avg_1m = std::max(p.provenance.load_avg_1m, h.load_avg_1m);
     probes.insert(probes.end(), trace.fusion.begin(), trace.fusion.end());
-    for (const auto& k : trace.kernels) records.push_back(&k);
+    for (const auto& k : trace.kernels)
+      if (std::find(options.exclude_models.begin(), options.exclude_models.end(), k.spec.source_model) ==
+          options.exclude_models.end())
+        records.push_back(&k);
   }
   p.fusion = learn_fusion_rules(probes);
   p.fused_cost = learn_fused_cost(probes);

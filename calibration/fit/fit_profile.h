@@ -17,6 +17,9 @@ struct FitProfileOptions {
   // Power when RAPL energy is absent: declared values, or a meter's log (CSV time_s,power_W).
   double declared_active_W = 0, declared_idle_W = 0;
   std::string power_log;
+  // Leave-one-model-out: kernels whose spec comes from these models' layers (their priors and
+  // every neighbour or refinement derived from them) are left out of the fit.
+  std::vector<std::string> exclude_models;
   bool drop_noisy = true;   // drop kernels flagged noisy when their kind keeps >= 8 clean ones
 };
 

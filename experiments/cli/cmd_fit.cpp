@@ -57,6 +57,8 @@ CommandDef fit_command() {
             sub.add_option("--active-power-W", args->options.declared_active_W,
                            "Declared active power, used when the traces hold no RAPL energy");
             sub.add_option("--idle-power-W", args->options.declared_idle_W, "Declared idle power");
+            sub.add_option("--exclude-model", args->options.exclude_models,
+                           "Leave-one-model-out: drop kernels derived from this model's layers (file stem)");
             sub.add_option("--power-log", args->options.power_log, "External meter log (CSV time_s,power_W)");
             sub.callback([args] { run_fit(*args); });
           }};

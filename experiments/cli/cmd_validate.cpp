@@ -14,6 +14,8 @@ struct ValidateArgs {
   std::vector<std::string> models;
   std::string profile, engine = "opencv", format = "table";
   int threads = 0;
+  bool per_layer = false;
+  int rounds = 3;
 };
 
 void run_validate(const ValidateArgs& args) {
@@ -31,10 +33,9 @@ void run_validate(const ValidateArgs& args) {
   m.threads = threads;
   std::vector<calib::ValidationRow> rows;
   const double load = calib::host_load_avg_1m();
-  for (const auto& model : args.models) {
-    rows.push_back(calib::validate_model(model, profile, *engine, m));
-    if (!rows.back().ran) std::cerr << "dnntune: warning: " << model << ": skipped: " << rows.back().error << "\n";
-  }
+  rows = calib::validate_models(args.models, profile, *engine, m, args.rounds);
+  for (const auto& r : rows)
+    if (!r.ran) std::cerr << "dnntune: warning: " << r.model << ": skipped: " << r.error << "\n";
   const calib::ValidationSummary s = calib::summarize(std::move(rows));
   if (args.format == "json") {
     nlohmann::json models = nlohmann::json::array();
@@ -56,6 +57,15 @@ void run_validate(const ValidateArgs& args) {
   std::cout << "validate on " << profile.device << " (" << args.engine << ", " << threads
             << " thread(s), load average at start " << fixed(load, 2) << ")\n";
   table.print(std::cout);
+  if (args.per_layer)
+    for (const auto& r : s.rows) {
+      TextTable lt({"layer", "kind", "measured ms", "predicted ms", "error %"}, {false, false, true, true, true});
+      for (const auto& l : r.layers)
+        lt.add_row({l.name, l.kind, fixed(l.measured_ms, 3), fixed(l.predicted_ms, 3),
+                    l.measured_ms > 0 ? fixed(100 * (l.predicted_ms - l.measured_ms) / l.measured_ms, 1) : "-"});
+      std::cout << "\n" << r.model << "\n";
+      lt.print(std::cout);
+    }
   std::cout << "within +-10%: " << fixed(100 * s.within_10pct, 0) << "%   within +-20%: " << fixed(100 * s.within_20pct, 0)
             << "%\n";
 }
@@ -75,6 +85,10 @@ CommandDef validate_command() {
             sub.add_option("--format", args->format, "Output format")
                 ->check(CLI::IsMember({"table", "json"}))
                 ->capture_default_str();
+            sub.add_option("--rounds", args->rounds, "Interleaved measurement rounds (the lowest median counts)")
+                ->check(CLI::PositiveNumber)
+                ->capture_default_str();
+            sub.add_flag("--per-layer", args->per_layer, "Also print measured and predicted time of every layer (table)");
             sub.callback([args] { run_validate(*args); });
           }};
 }

@@ -1,0 +1,81 @@
+// Kernel specs build one-layer ONNX models whose layer graph has the expected shape and cost, and
+// a real layer maps back to the same spec.
+#include <gtest/gtest.h>
+
+#include "calibration/kernels/kernel_spec.h"
+#include "calibration/kernels/sampler.h"
+#include "traces/common/error.h"
+#include "traces/graph/fusion_rules.h"
+#include "traces/onnx/model_loader.h"
+
+namespace dnntune::calib {
+namespace {
+
+KernelSpec conv(int64_t c, int64_t hw, int64_t o, int64_t k, int64_t stride, int64_t group) {
+  KernelSpec s;
+  s.op = "Conv";
+  s.input = {1, c, hw, hw};
+  s.out_channels = o;
+  s.kernel_h = s.kernel_w = k;
+  s.stride = stride;
+  s.pad_h = s.pad_w = k / 2;
+  s.group = group;
+  s.activation = "Relu";
+  return s;
+}
+
+TEST(KernelSpec, ConvKernelIsOneLayerWithTheConvMacs) {
+  const KernelSpec s = conv(16, 28, 32, 3, 2, 1);
+  const LayerGraph g = build_layer_graph(build_kernel(s), "k");
+  ASSERT_EQ(g.size(), 1u);
+  // MACs = H_out*W_out*C_out*(C_in/group)*k*k = 14*14*32*16*9.
+  EXPECT_EQ(g.layer(0).macs, 14 * 14 * 32 * 16 * 9);
+  EXPECT_EQ(g.layer(0).ops, (std::vector<std::string>{"Conv", "Relu"}));
+  const auto back = spec_from_layer(g.layer(0));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->key(), s.key());
+}
+
+TEST(KernelSpec, DepthwiseAndEveryOpBuild) {
+  const KernelSpec dw = conv(32, 14, 32, 3, 1, 32);
+  const LayerGraph g = build_layer_graph(build_kernel(dw), "dw");
+  EXPECT_EQ(g.layer(0).macs, 14 * 14 * 32 * 9);
+  std::mt19937 rng(1);
+  for (const auto& op : kernel_ops()) {
+    const auto specs = spread_specs(op, 3, rng, default_fusion_rules());
+    ASSERT_FALSE(specs.empty()) << op;
+    for (const auto& s : specs) {
+      const LayerGraph k = build_layer_graph(build_kernel(s), s.key());
+      EXPECT_EQ(k.size(), 1u) << s.key();
+      EXPECT_EQ(k.layer(0).kind, op) << s.key();
+    }
+  }
+}
+
+TEST(KernelSpec, JsonRoundTripAndErrors) {
+  KernelSpec s = conv(8, 16, 8, 5, 1, 1);
+  s.batch_norm = true;
+  EXPECT_EQ(spec_from_json(spec_to_json(s), "t").key(), s.key());
+  EXPECT_THROW(spec_from_json({{"op", "Conv"}}, "t"), InputError);
+  EXPECT_THROW(spec_from_json({{"op", "Nope"}, {"input", {1, 2}}}, "t"), InputError);
+}
+
+TEST(Sampler, PerturbKeepsDepthwiseAndLeaveOneOutExcludesByStem) {
+  std::mt19937 rng(2);
+  const KernelSpec dw = conv(64, 28, 64, 3, 1, 64);
+  for (int i = 0; i < 20; ++i) {
+    const KernelSpec p = perturb(dw, rng, "near");
+    EXPECT_EQ(p.group, p.input[1]);
+    EXPECT_EQ(p.out_channels, p.input[1]);
+  }
+  EXPECT_EQ(model_stem("/a/b/resnet18.onnx"), "resnet18");
+  EXPECT_EQ(model_stem("mobilenet_v2"), "mobilenet_v2");
+  const PriorSet none = prior_specs({"mnist_mlp"}, {"mnist_mlp"}, default_fusion_rules());
+  EXPECT_TRUE(none.specs.empty());
+  const PriorSet mlp = prior_specs({"mnist_mlp"}, {}, default_fusion_rules());
+  ASSERT_FALSE(mlp.specs.empty());
+  for (const auto& s : mlp.specs) EXPECT_EQ(s.source_model, "mnist_mlp");
+}
+
+}  // namespace
+}  // namespace dnntune::calib

@@ -1,0 +1,69 @@
+// Robust measurement: statistics and the contention correction, on a scripted fake model.
+#include <gtest/gtest.h>
+
+#include "calibration/engines/measure.h"
+
+namespace dnntune::calib {
+namespace {
+
+// Returns scripted timings in a loop.
+class FakeModel : public LoadedModel {
+ public:
+  explicit FakeModel(std::vector<RunTiming> runs) : runs_(std::move(runs)) {}
+  RunTiming run() override { return runs_[i_++ % runs_.size()]; }
+
+ private:
+  std::vector<RunTiming> runs_;
+  size_t i_ = 0;
+};
+
+RunTiming timing(double total, double cpu, double node) { return {total, cpu, {{"a", node}, {"b", node / 2}}}; }
+
+TEST(Measure, Percentiles) {
+  // Linear interpolation between order statistics: {1,2,3,4,5}: p50=3, p10=1.4, p90=4.6.
+  EXPECT_DOUBLE_EQ(percentile({5, 1, 3, 2, 4}, 0.5), 3.0);
+  EXPECT_NEAR(percentile({5, 1, 3, 2, 4}, 0.1), 1.4, 1e-12);
+  EXPECT_NEAR(percentile({5, 1, 3, 2, 4}, 0.9), 4.6, 1e-12);
+}
+
+TEST(Measure, StableMedianStopsEarlyAndRecordsDispersion) {
+  FakeModel model({timing(2.0, 2.0, 1.0)});
+  MeasureOptions o;
+  o.warmup_runs = 1;
+  o.min_repeats = 5;
+  const Measurement m = measure(model, o);
+  EXPECT_EQ(m.repeats, 5);
+  EXPECT_DOUBLE_EQ(m.median_ms, 2.0);
+  EXPECT_DOUBLE_EQ(m.node_median_ms.at("a"), 1.0);
+  EXPECT_DOUBLE_EQ(m.layers_median_ms, 1.5);
+  EXPECT_FALSE(m.noisy);
+}
+
+TEST(Measure, ContentionCorrectionScalesPreemptedRunsDown) {
+  // Wall 4 ms with 2 ms of CPU on one thread: preempted half the time -> corrected to 2 ms.
+  FakeModel model({timing(4.0, 2.0, 3.0)});
+  MeasureOptions o;
+  const Measurement m = measure(model, o);
+  EXPECT_DOUBLE_EQ(m.median_ms, 2.0);
+  EXPECT_DOUBLE_EQ(m.wall_median_ms, 4.0);
+  EXPECT_DOUBLE_EQ(m.cpu_share, 0.5);
+  EXPECT_DOUBLE_EQ(m.node_median_ms.at("a"), 1.5);
+  // Two threads busy the whole pass (cpu = 2 x wall): factor capped at 1, nothing changes.
+  FakeModel busy({timing(4.0, 8.0, 3.0)});
+  o.threads = 2;
+  EXPECT_DOUBLE_EQ(measure(busy, o).median_ms, 4.0);
+  o.correct_contention = false;
+  FakeModel plain({timing(4.0, 2.0, 3.0)});
+  EXPECT_DOUBLE_EQ(measure(plain, o).median_ms, 4.0);
+}
+
+TEST(Measure, NoisyRunsAreFlagged) {
+  FakeModel model({timing(1.0, 1.0, 1.0), timing(3.0, 3.0, 1.0), timing(1.0, 1.0, 1.0), timing(5.0, 5.0, 1.0)});
+  MeasureOptions o;
+  o.min_repeats = 8;
+  o.max_repeats = 8;
+  EXPECT_TRUE(measure(model, o).noisy);
+}
+
+}  // namespace
+}  // namespace dnntune::calib

@@ -1,0 +1,105 @@
+// Device profiles: YAML round trip, prediction through hw::LayerLatencyModel, strict parsing.
+#include <gtest/gtest.h>
+
+#include "calibration/profile/device_profile.h"
+#include "traces/common/error.h"
+
+namespace dnntune::calib {
+namespace {
+
+DeviceProfile sample_profile() {
+  DeviceProfile p;
+  p.device = "test-opencv-1t";
+  p.engine = "opencv";
+  p.engine_version = "4.6.0";
+  p.threads = 1;
+  p.run_overhead_ms = 0.01;
+  p.fusion = {{"conv_bn_act", {"Conv"}, {{{"BatchNormalization"}, true}, {{"Relu"}, true}}}};
+  p.fused_cost["Conv+Relu"] = 0.5;
+  KindModel conv;
+  conv.form = "roofline";
+  conv.roofline = {0.01, 0.002, 0.0, 0.0, 0.0};  // t = 0.01 + 0.002 ms per MMAC
+  p.kinds["Conv"] = conv;
+  KindModel relu;
+  relu.form = "roofline";
+  relu.roofline = {0.0, 0.0, 0.1, 0.1, 0.0};  // 0.1 ms per MB in and per MB out
+  p.kinds["Relu"] = relu;
+  p.kinds["default"] = relu;
+  KindModel knn;
+  knn.form = "loglinear_knn";
+  knn.loglinear = {0.5, 0.1};
+  knn.knn_k = 1;
+  knn.knn_scale.assign(9, 1.0);
+  knn.knn_points = {std::vector<double>(9, 0.0)};
+  knn.knn_residuals = {0.2};
+  p.kinds["Gemm"] = knn;
+  return p;
+}
+
+Layer conv_layer(bool with_relu) {
+  Layer l;
+  l.kind = "Conv";
+  l.ops = with_relu ? std::vector<std::string>{"Conv", "Relu"} : std::vector<std::string>{"Conv"};
+  l.macs = 10'000'000;
+  l.output_bytes = 2'000'000;
+  l.inputs = {{"x", {1, 8, 10, 10}}};
+  l.outputs = {{"y", {1, 8, 10, 10}}};
+  l.weights = {{"w", {8, 8, 3, 3}}};
+  return l;
+}
+
+TEST(DeviceProfile, EstimateUsesKindModelAndFusedTail) {
+  const DeviceProfile p = sample_profile();
+  // Conv: 0.01 + 0.002*10 = 0.03 ms.
+  EXPECT_NEAR(p.estimate(conv_layer(false)).latency_ms, 0.03, 1e-9);
+  // + Relu fused at cost share 0.5: 0.5 * (0.1*2 + 0.1*2) = 0.2 ms.
+  EXPECT_NEAR(p.estimate(conv_layer(true)).latency_ms, 0.23, 1e-9);
+  Layer unknown;
+  unknown.kind = "Einsum";
+  unknown.input_bytes = unknown.output_bytes = 1'000'000;
+  EXPECT_TRUE(p.estimate(unknown).status.feasible);  // falls back to "default": 0.1 + 0.1
+  EXPECT_NEAR(p.estimate(unknown).latency_ms, 0.2, 1e-9);
+}
+
+TEST(DeviceProfile, YamlRoundTrip) {
+  const DeviceProfile p = sample_profile();
+  const DeviceProfile q = parse_profile(profile_to_yaml(p), "p.yaml");
+  EXPECT_EQ(q.device, p.device);
+  EXPECT_EQ(q.fusion.size(), 1u);
+  EXPECT_EQ(q.fused_cost.at("Conv+Relu"), 0.5);
+  EXPECT_EQ(q.kinds.size(), p.kinds.size());
+  EXPECT_NEAR(q.estimate(conv_layer(true)).latency_ms, p.estimate(conv_layer(true)).latency_ms, 1e-9);
+  Layer gemm;
+  gemm.kind = "Gemm";
+  gemm.macs = 1'000'000;
+  EXPECT_NEAR(q.estimate(gemm).latency_ms, p.estimate(gemm).latency_ms, 1e-9);
+}
+
+void expect_error(const std::string& yaml, const std::string& fragment) {
+  try {
+    parse_profile(yaml, "bad.yaml");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "bad.yaml");
+    EXPECT_NE(e.message().find(fragment), std::string::npos) << e.message();
+  }
+}
+
+TEST(DeviceProfile, BrokenProfilesGiveClearErrors) {
+  const std::string good = profile_to_yaml(sample_profile());
+  expect_error("device: x\n", "not a dnntune device profile");
+  expect_error("[unclosed\n", "not valid YAML");
+  std::string v2 = good;
+  v2.replace(v2.find("dnntune_profile: 1"), 18, "dnntune_profile: 2");
+  expect_error(v2, "profile version 2 is not supported");
+  expect_error(good + "colour: blue\n", "unknown key 'colour' in the profile (allowed:");
+  std::string bad_form = good;
+  bad_form.replace(bad_form.find("form: roofline"), 14, "form: magic");
+  expect_error(bad_form, "form 'magic' is unknown");
+  std::string no_device = good;
+  no_device.erase(no_device.find("device: test-opencv-1t"), 22);
+  expect_error(no_device, "lacks key 'device'");
+}
+
+}  // namespace
+}  // namespace dnntune::calib
