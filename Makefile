@@ -1,14 +1,16 @@
 # Thin wrapper over CMake. README quick start: `make demo`, `make test`.
 BUILD ?= build
 JOBS ?= $(shell nproc)
-# Exactly the Debian 12 packages the build, tests, demo and benchmarks need.
+# Exactly the Debian 12 packages the build, tests, demo and benchmarks need (python3: the CLI
+# tests read JSON outputs with its standard library).
 DEB_PACKAGES := cmake g++ make pkg-config \
   libonnx-dev libprotobuf-dev protobuf-compiler \
   libboost-graph-dev libeigen3-dev libsystemc-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libgnuplot-iostream-dev gnuplot-nox \
-  libopencv-dnn-dev libopencv-core-dev \
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev
+  libopencv-dev libopencv-dnn-dev \
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev \
+  python3
 
 .PHONY: deps build test demo bench clean format
 

@@ -1,5 +1,5 @@
 # dnntune devices: bad names and bad device files give one error line listing the valid choices.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 expect_bad_input "unknown device" devices show pixel9
 grep -q "pixel9: unknown device; known: .*oneplus5t.*h100" "$TMP/err" || fail "$(cat "$TMP/err")"
 expect_bad_input "missing device file" devices show "$TMP/none.yaml"

@@ -1,5 +1,5 @@
 # dnntune devices list|networks: every catalog entry, as a table and as valid JSON.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 "$DNNTUNE" devices list >"$TMP/table" 2>"$TMP/err" || fail "devices list: $(cat "$TMP/err")"
 for name in oneplus5t oneplus3 redmi_note4x kirin970 jetson_tx2 dimensity9300 xeon_e5_2620v4 \
   v100 t4 a100 h100; do

@@ -1,5 +1,5 @@
 # dnntune devices show: one device with its sources; a user YAML file in the catalog schema.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 "$DNNTUNE" devices show v100 >"$TMP/v100" 2>"$TMP/err" || fail "show v100: $(cat "$TMP/err")"
 grep -q "15700.0" "$TMP/v100" || fail "v100 fp32 peak missing"
 grep -q "NVIDIA Tesla V100 data sheet" "$TMP/v100" || fail "v100 sources missing"

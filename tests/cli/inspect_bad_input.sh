@@ -1,5 +1,5 @@
 # dnntune inspect: bad input gives one error line, exit 2, and no partial output file.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 expect_bad_input "missing file" inspect "$TMP/missing.onnx"
 grep -q "$TMP/missing.onnx: no such file" "$TMP/err" || fail "missing file message: $(cat "$TMP/err")"
 expect_bad_input "unknown suite name" inspect no_such_model

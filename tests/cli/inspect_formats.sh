@@ -1,5 +1,5 @@
 # dnntune inspect: table, json and csv outputs of a small model; -o writes the same bytes.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 M="$SRC/tests/data/tiny_cnn.onnx"
 "$DNNTUNE" inspect "$M" >"$TMP/table" || fail "table"
 grep -q "^layers " "$TMP/table" || fail "table totals line missing"

@@ -1,5 +1,5 @@
 # dnntune zoo export: bad input gives one error line, exit 2, and creates no file.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 expect_bad_input "unknown name" zoo export resnet51 -o "$TMP/x.onnx"
 grep -q "^dnntune: error: resnet51: unknown suite model; valid names: inception_v1, .*alexnet$" "$TMP/err" \
   || fail "unknown name message: $(cat "$TMP/err")"

@@ -1,6 +1,6 @@
 # dnntune zoo export: writes a loadable ONNX file equal to what the suite name loads; --batch,
 # --input-size and --weights change the file as documented.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 "$DNNTUNE" zoo export resnet50 -o "$TMP/r50.onnx" >"$TMP/out" || fail "export resnet50"
 grep -q "wrote $TMP/r50.onnx: resnet50, 25,610,152 parameters" "$TMP/out" || fail "summary: $(cat "$TMP/out")"
 [ "$(stat -c %s "$TMP/r50.onnx")" -lt 200000 ] || fail "weights none should write no payloads"

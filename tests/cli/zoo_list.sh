@@ -1,5 +1,5 @@
 # dnntune zoo list: every suite model in Table 1 order, table and json, counted parameters.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 NAMES="inception_v1 inception_v3 resnet50 vgg16 mobilenet_v1 mobilenet_v2 squeezenet_v1_1
 shufflenet_v2_0_5 deeplabv3_mobilenet_v2 rnn_ptb_small deepspeech mnist_mlp transformer alexnet"
 "$DNNTUNE" zoo list >"$TMP/table" || fail "zoo list"

@@ -1,4 +1,4 @@
-# Helpers for CLI tests: sourced by tests/cli/*.sh, run as `bash script.sh DNNTUNE SOURCE_DIR`.
+# Helpers for CLI tests, sourced by tests/cli/*.sh (not a test itself: ctest globs *.sh), run as `bash script.sh DNNTUNE SOURCE_DIR`.
 set -u
 DNNTUNE=$1
 SRC=$2
