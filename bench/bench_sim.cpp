@@ -23,19 +23,11 @@ using namespace dnntune;
 
 // oneplus5t + xeon_e5_2620v4 with roofline models, as `dnntune rank --mobile oneplus5t` uses.
 struct SimSetup {
-  std::vector<std::unique_ptr<hw::LayerLatencyModel>> models;
-  sim::Scenario scenario;
-  explicit SimSetup(const hw::LinkSpec& link) {
-    const hw::DeviceSpec& phone = hw::find_device("oneplus5t");
-    const hw::DeviceSpec& cloud = hw::find_device("xeon_e5_2620v4");
-    std::vector<const hw::LayerLatencyModel*> raw;
-    for (const auto& p : phone.processors) {
-      models.push_back(hw::make_roofline_model(phone, p));
-      raw.push_back(models.back().get());
-    }
-    models.push_back(hw::make_roofline_model(cloud, cloud.processors.front()));
-    scenario = sim::scenario_from_devices(phone, raw, cloud, models.back().get(), link);
-  }
+  sim::OwnedScenario owned;
+  sim::Scenario& scenario;
+  explicit SimSetup(const hw::LinkSpec& link)
+      : owned(sim::roofline_scenario(hw::find_device("oneplus5t"), hw::find_device("xeon_e5_2620v4"), link)),
+        scenario(owned.scenario) {}
 };
 
 // The four presets and a slower LTE: five networks.

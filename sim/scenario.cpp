@@ -1,5 +1,7 @@
 #include "sim/scenario.h"
 
+#include "hwmodels/latency/roofline_model.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -31,6 +33,21 @@ Scenario scenario_from_devices(const hw::DeviceSpec& mobile,
   s.cloud_price_usd_per_hour = cloud.price_usd_per_hour;
   s.link = link;
   return s;
+}
+
+OwnedScenario roofline_scenario(const hw::DeviceSpec& mobile, const hw::DeviceSpec& cloud,
+                                const hw::LinkSpec& link) {
+  OwnedScenario owned;
+  std::vector<const hw::LayerLatencyModel*> phone_models;
+  for (const hw::ProcessorSpec& p : mobile.processors) {
+    owned.models.push_back(hw::make_roofline_model(mobile, p));
+    phone_models.push_back(owned.models.back().get());
+  }
+  if (cloud.processors.empty())
+    throw std::logic_error("roofline_scenario: the cloud needs a processor");
+  owned.models.push_back(hw::make_roofline_model(cloud, cloud.processors.front()));
+  owned.scenario = scenario_from_devices(mobile, phone_models, cloud, owned.models.back().get(), link);
+  return owned;
 }
 
 }  // namespace dnntune::sim

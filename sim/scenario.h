@@ -3,6 +3,7 @@
 // and the link between them. The analytical cost model (cost_model.h) and every strategy
 // (sim/strategies/) read the same Scenario.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,5 +55,14 @@ Scenario scenario_from_devices(const hw::DeviceSpec& mobile,
                                const std::vector<const hw::LayerLatencyModel*>& phone_models,
                                const hw::DeviceSpec& cloud,
                                const hw::LayerLatencyModel* cloud_model, const hw::LinkSpec& link);
+
+// A scenario that owns its latency models: the catalog roofline model of every phone processor
+// and of the cloud's first processor (what `dnntune rank` uses without a calibrated profile).
+struct OwnedScenario {
+  std::vector<std::unique_ptr<hw::LayerLatencyModel>> models;  // pointees outlive moves
+  Scenario scenario;
+};
+OwnedScenario roofline_scenario(const hw::DeviceSpec& mobile, const hw::DeviceSpec& cloud,
+                                const hw::LinkSpec& link);
 
 }  // namespace dnntune::sim

@@ -81,11 +81,13 @@ bool dtype_is_float(DType d) {
          d == DType::kFloat64;
 }
 
-int64_t TensorInfo::elements() const {
+int64_t element_count(const std::vector<int64_t>& dims) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : dims) n *= d;
   return n;
 }
+
+int64_t TensorInfo::elements() const { return element_count(shape); }
 
 std::string shape_to_string(const std::vector<int64_t>& shape) {
   if (shape.empty()) return "scalar";

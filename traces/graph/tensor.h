@@ -18,6 +18,10 @@ int64_t dtype_size_bytes(DType dtype);
 std::string dtype_name(DType dtype);
 bool dtype_is_float(DType dtype);
 
+// Product of the dimensions (1 for a scalar). No overflow check: see checked_elements() in
+// traces/onnx/shape_resolver.h for untrusted shapes.
+int64_t element_count(const std::vector<int64_t>& dims);
+
 // A tensor with a fully known shape. Scalars have an empty shape and one element.
 struct TensorInfo {
   std::string name;

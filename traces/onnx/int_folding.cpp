@@ -1,4 +1,5 @@
 #include "traces/onnx/int_folding.h"
+#include "traces/graph/tensor.h"
 
 #include <algorithm>
 #include <cstring>
@@ -7,12 +8,6 @@
 namespace dnntune {
 
 namespace {
-
-int64_t product(const std::vector<int64_t>& dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) n *= d;
-  return n;
-}
 
 const onnx::AttributeProto* find_attr(const onnx::NodeProto& node, const char* name) {
   for (const auto& a : node.attribute())
@@ -36,7 +31,7 @@ std::optional<IntValue> broadcast_binary(const IntValue& a, const IntValue& b,
     if (da != db && da != 1 && db != 1) return std::nullopt;
     out_shape[i] = std::max(da, db);
   }
-  IntValue out{out_shape, std::vector<int64_t>(static_cast<size_t>(product(out_shape)))};
+  IntValue out{out_shape, std::vector<int64_t>(static_cast<size_t>(element_count(out_shape)))};
   std::vector<int64_t> idx(rank, 0);
   auto flat = [&](const IntValue& v) {
     int64_t f_index = 0;
@@ -70,7 +65,7 @@ std::vector<int64_t> axes_of(const onnx::NodeProto& node, const std::map<std::st
 std::optional<IntValue> int_value_from_tensor(const onnx::TensorProto& t) {
   IntValue v;
   v.shape.assign(t.dims().begin(), t.dims().end());
-  const int64_t n = product(v.shape);
+  const int64_t n = element_count(v.shape);
   if (n > kMaxFoldedElements || n < 0) return std::nullopt;
   using TP = onnx::TensorProto;
   if (t.data_type() == TP::INT64) {
@@ -146,7 +141,7 @@ std::optional<std::vector<IntValue>> fold_int_node(
     if (it == shapes.end()) return std::nullopt;
     const auto& dims = it->second;
     if (std::any_of(dims.begin(), dims.end(), [](int64_t d) { return d < 0; })) return std::nullopt;
-    if (op == "Size") return one({{}, {product(dims)}});
+    if (op == "Size") return one({{}, {element_count(dims)}});
     const int64_t rank = static_cast<int64_t>(dims.size());
     int64_t start = 0, end = rank;
     if (const auto* a = find_attr(node, "start")) start = std::clamp(normalize_axis(a->i(), rank), int64_t{0}, rank);
@@ -299,7 +294,7 @@ std::optional<std::vector<IntValue>> fold_int_node(
       step[static_cast<size_t>(ax)] = steps[k];
     }
     IntValue out{count, {}};
-    const int64_t total = product(count);
+    const int64_t total = element_count(count);
     std::vector<int64_t> strides(static_cast<size_t>(rank), 1);
     for (int64_t i = rank - 2; i >= 0; --i)
       strides[static_cast<size_t>(i)] = strides[static_cast<size_t>(i + 1)] * data->shape[static_cast<size_t>(i + 1)];
@@ -403,7 +398,7 @@ std::optional<std::vector<IntValue>> fold_int_node(
       if (!v || v->data.empty()) return std::nullopt;  // a float fill: not an integer tensor
       fill = v->data[0];
     }
-    const int64_t n = product(s->data);
+    const int64_t n = element_count(s->data);
     if (n < 0 || n > kMaxFoldedElements) return std::nullopt;
     return one({s->data, std::vector<int64_t>(static_cast<size_t>(n), fill)});
   }

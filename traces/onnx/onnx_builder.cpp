@@ -1,4 +1,5 @@
 #include "traces/onnx/onnx_builder.h"
+#include "traces/graph/tensor.h"
 
 #include <cmath>
 #include <cstring>
@@ -10,12 +11,6 @@
 namespace dnntune {
 
 namespace {
-
-int64_t product(const std::vector<int64_t>& dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) n *= d;
-  return n;
-}
 
 // FNV-1a: a stable per-initializer seed, independent of build order and of the platform.
 uint64_t fnv1a(const std::string& text) {
@@ -144,14 +139,14 @@ std::string OnnxBuilder::add_initializer(const std::string& name, const std::vec
   t.set_name(name);
   t.set_data_type(onnx::TensorProto::FLOAT);
   set_dims(t, dims);
-  if (fill == WeightFill::kRandom) fill_random(t, product(dims), lo, hi);
+  if (fill == WeightFill::kRandom) fill_random(t, element_count(dims), lo, hi);
   return name;
 }
 
 std::string OnnxBuilder::add_int64_constant(const std::string& name,
                                             const std::vector<int64_t>& dims,
                                             const std::vector<int64_t>& values) {
-  if (product(dims) != static_cast<int64_t>(values.size()))
+  if (element_count(dims) != static_cast<int64_t>(values.size()))
     throw std::logic_error("OnnxBuilder: constant '" + name + "' has dims/value count mismatch");
   claim(name, tensor_names_, "tensor");
   onnx::TensorProto& t = *graph_.add_initializer();
@@ -165,7 +160,7 @@ std::string OnnxBuilder::add_int64_constant(const std::string& name,
 std::string OnnxBuilder::add_float_constant(const std::string& name,
                                             const std::vector<int64_t>& dims,
                                             const std::vector<float>& values) {
-  if (product(dims) != static_cast<int64_t>(values.size()))
+  if (element_count(dims) != static_cast<int64_t>(values.size()))
     throw std::logic_error("OnnxBuilder: constant '" + name + "' has dims/value count mismatch");
   claim(name, tensor_names_, "tensor");
   onnx::TensorProto& t = *graph_.add_initializer();

@@ -18,20 +18,9 @@ namespace dnntune::sim {
 namespace {
 
 struct Catalog {
-  std::vector<std::unique_ptr<hw::LayerLatencyModel>> models;
-  Scenario scenario;
-  Catalog() {
-    const hw::DeviceSpec& phone = hw::find_device("oneplus5t");
-    const hw::DeviceSpec& cloud = hw::find_device("xeon_e5_2620v4");
-    std::vector<const hw::LayerLatencyModel*> raw;
-    for (const auto& p : phone.processors) {
-      models.push_back(hw::make_roofline_model(phone, p));
-      raw.push_back(models.back().get());
-    }
-    models.push_back(hw::make_roofline_model(cloud, cloud.processors.front()));
-    scenario = scenario_from_devices(phone, raw, cloud, models.back().get(),
-                                     hw::find_network_preset("lte"));
-  }
+  OwnedScenario owned = roofline_scenario(hw::find_device("oneplus5t"), hw::find_device("xeon_e5_2620v4"),
+                                          hw::find_network_preset("lte"));
+  Scenario& scenario = owned.scenario;
 };
 
 class RealModels : public ::testing::TestWithParam<const char*> {};
