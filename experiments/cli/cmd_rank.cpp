@@ -12,6 +12,7 @@
 #include "experiments/cli/link_options.h"
 #include "experiments/cli/model_options.h"
 #include "experiments/plots/split_figure.h"
+#include "calibration/profile/device_profile.h"
 #include "hwmodels/latency/roofline_model.h"
 #include "sim/cost_table.h"
 #include "sim/strategies/ranking_json.h"
@@ -68,17 +69,42 @@ const hw::DeviceSpec& device_with_role(const std::string& name, bool cloud) {
   return device;
 }
 
-// The latency model seam: the roofline model of each catalog processor, or (later) a calibrated
-// device profile from --profile.
+// A calibrated profile standing for one catalog processor. Where the profile measured no power
+// (no RAPL counters, no meter log), the processor's declared active power is used instead.
+class ProfileOnProcessor : public hw::LayerLatencyModel {
+ public:
+  ProfileOnProcessor(const calib::DeviceProfile& profile, const hw::DeviceSpec& device, const hw::ProcessorSpec& p)
+      : profile_(profile),
+        declared_power_W_(p.active_power_W),
+        name_(profile.describe() + " as " + device.name + "/" + p.name) {}
+  hw::LayerEstimate estimate(const Layer& layer) const override {
+    hw::LayerEstimate e = profile_.estimate(layer);
+    if (e.power_W <= 0) e.power_W = declared_power_W_;
+    return e;
+  }
+  std::string describe() const override { return name_; }
+
+ private:
+  calib::DeviceProfile profile_;
+  double declared_power_W_;
+  std::string name_;
+};
+
+// The latency model of every processor of `device`: the catalog's roofline model, except the
+// processor whose kind matches a calibrated profile's processor_kind, which the profile replaces
+// (a calibrated profile overrides the roofline model; hwmodels/README.md).
 std::vector<std::unique_ptr<hw::LayerLatencyModel>> latency_models(const hw::DeviceSpec& device,
-                                                                   const std::string& profile) {
-  if (!profile.empty())
-    throw InputError(profile,
-                     "--profile is not available yet: calibrated device profiles come "
-                     "with the calibration library; omit it to use the roofline model");
+                                                                   const calib::DeviceProfile* profile) {
   std::vector<std::unique_ptr<hw::LayerLatencyModel>> models;
-  for (const hw::ProcessorSpec& p : device.processors)
-    models.push_back(hw::make_roofline_model(device, p));
+  bool profile_used = profile == nullptr;
+  for (const hw::ProcessorSpec& p : device.processors) {
+    if (!profile_used && hw::processor_kind_name(p.kind) == profile->processor_kind) {
+      models.push_back(std::make_unique<ProfileOnProcessor>(*profile, device, p));
+      profile_used = true;
+    } else {
+      models.push_back(hw::make_roofline_model(device, p));
+    }
+  }
   return models;
 }
 
@@ -152,11 +178,21 @@ void run_rank(const RankArgs& args) {
   for (const std::string& name : split_list(args.networks))
     links.push_back(args.link_overrides.apply(hw::find_network_preset(name)));
 
-  const auto cloud_models = latency_models(cloud, args.profile);
+  std::unique_ptr<calib::DeviceProfile> profile;
+  if (!args.profile.empty()) profile = std::make_unique<calib::DeviceProfile>(calib::read_profile(args.profile));
+  for (const hw::DeviceSpec* phone : phones) {
+    bool has_kind = false;
+    for (const auto& p : phone->processors)
+      has_kind = has_kind || (profile && hw::processor_kind_name(p.kind) == profile->processor_kind);
+    if (profile && !has_kind)
+      throw InputError(args.profile, "profile for a " + profile->processor_kind + " but " + phone->name +
+                                         " has no processor of that kind");
+  }
+  const auto cloud_models = latency_models(cloud, nullptr);
   std::ostringstream text;
   bool plotted = false;
   for (const hw::DeviceSpec* phone : phones) {
-    const auto phone_models = latency_models(*phone, args.profile);
+    const auto phone_models = latency_models(*phone, profile.get());
     std::vector<const hw::LayerLatencyModel*> raw;
     for (const auto& m : phone_models) raw.push_back(m.get());
     sim::Scenario scenario =
@@ -221,7 +257,7 @@ CommandDef rank_command() {
             ->check(CLI::IsMember({"table", "json"}))
             ->capture_default_str();
         sub.add_option("--plot", args->plot, "Write the split figure to FILE.png or FILE.svg");
-        sub.add_option("--profile", args->profile, "Calibrated device profile (not available yet)");
+        sub.add_option("--profile", args->profile, "Calibrated device profile (dnntune fit): replaces the roofline model of the phone processor of its kind");
         args->model_options.add_to(sub);
         args->link_overrides.add_to(sub);
         sub.callback([args] { run_rank(*args); });
