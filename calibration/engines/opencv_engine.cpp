@@ -28,6 +28,12 @@ std::map<std::string, std::string> output_to_node(const onnx::GraphProto& graph)
   return map;
 }
 
+// OpenCV 4.6 names layers and nodes in messages "onnx_node!<node name>".
+std::string strip_prefix(const std::string& name) {
+  static const std::string kPrefix = "onnx_node!";
+  return name.compare(0, kPrefix.size(), kPrefix) == 0 ? name.substr(kPrefix.size()) : name;
+}
+
 std::string first_line(const std::string& text) {
   const auto pos = text.find('\n');
   return pos == std::string::npos ? text : text.substr(0, pos);
@@ -98,7 +104,7 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
     std::smatch m;
     static const std::regex node_re(R"(Node \[([^\]]*)\]:\(([^)]*)\))");
     if (std::regex_search(what, m, node_re))
-      throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " rejects node '" + m[2].str() +
+      throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " rejects node '" + strip_prefix(m[2].str()) +
                                    "' (" + m[1].str() + "): " + first_line(what.substr(m.position(0) + m.length(0))));
     throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " cannot import the model: " + first_line(e.err));
   }

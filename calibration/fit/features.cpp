@@ -115,6 +115,15 @@ std::vector<double> log_features(const LayerFeatures& f) {
           std::log(std::max(1.0, f.out_spatial))};
 }
 
+std::vector<double> regression_features(const LayerFeatures& f) {
+  std::vector<double> x = log_features(f);
+  const double macs = x[1], kernel = x[5], stride = x[6], cin = x[7], cout = x[8], spatial = x[9];
+  x.insert(x.end(), {macs * macs, cin * cin, cout * cout, spatial * spatial, kernel * cin, kernel * stride});
+  return x;
+}
+
+size_t regression_feature_count() { return log_feature_names().size() + 6; }
+
 std::vector<std::string> kind_fallbacks(const std::string& kind) {
   std::vector<std::string> chain = {kind};
   if (kind == "Conv.1x1" || kind == "Conv.dw") chain.push_back("Conv");

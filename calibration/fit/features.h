@@ -38,6 +38,11 @@ LayerFeatures features_from_json(const nlohmann::json& j, const std::string& fil
 std::vector<double> log_features(const LayerFeatures& f);
 const std::vector<std::string>& log_feature_names();
 
+// The log-linear regression's basis: log_features plus second-order terms (squares of the size
+// logs and kernel x channel, kernel x stride interactions), so efficiency may bend with size.
+std::vector<double> regression_features(const LayerFeatures& f);
+size_t regression_feature_count();
+
 // Kind keys that may stand in for a kind the profile has no model for, most specific first
 // (e.g. "Conv.1x1" -> "Conv", "MatMul" -> "Gemm"), ending with "default".
 std::vector<std::string> kind_fallbacks(const std::string& kind);

@@ -76,13 +76,13 @@ double dot_prefix(const std::vector<double>& coef, const std::vector<double>& x)
 
 std::vector<double> fit_loglinear(const std::vector<Sample>& samples, double lambda) {
   const int n = static_cast<int>(samples.size());
-  const int full = static_cast<int>(log_feature_names().size());
+  const int full = static_cast<int>(regression_feature_count());
   // Reduced set (constant + MACs + bytes) when there are too few kernels for every feature.
   const int dim = n >= 3 * full ? full : std::min(full, std::max(1, n >= 10 ? 5 : n >= 3 ? 2 : 1));
   Eigen::MatrixXd x(n, dim);
   Eigen::VectorXd y(n);
   for (int i = 0; i < n; ++i) {
-    const auto lf = log_features(samples[i].features);
+    const auto lf = regression_features(samples[i].features);
     for (int j = 0; j < dim; ++j) x(i, j) = lf[j];
     y(i) = std::log(std::max(samples[i].latency_ms, 1e-6));
   }
@@ -118,7 +118,7 @@ double KindModel::predict_ms(const LayerFeatures& f) const {
     t = dot_prefix(roofline, roofline_inputs(f));
   } else {
     const auto lf = log_features(f);
-    double log_t = dot_prefix(loglinear, lf);
+    double log_t = dot_prefix(loglinear, regression_features(f));
     if (form == "loglinear_knn" && !knn_points.empty()) {
       const auto z = standardized(lf, knn_scale);
       // k nearest by squared distance (k is small: partial selection over the kernels).

@@ -224,8 +224,8 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       if (k["loglinear"]) m.loglinear = k["loglinear"].as<std::vector<double>>();
       if (m.form == "roofline" && m.roofline.size() != 5)
         throw InputError(source, where + ".roofline needs 5 coefficients");
-      if (m.form != "roofline" && (m.loglinear.empty() || m.loglinear.size() > log_feature_names().size()))
-        throw InputError(source, where + ".loglinear needs 1 to " + std::to_string(log_feature_names().size()) + " coefficients");
+      if (m.form != "roofline" && (m.loglinear.empty() || m.loglinear.size() > regression_feature_count()))
+        throw InputError(source, where + ".loglinear needs 1 to " + std::to_string(regression_feature_count()) + " coefficients");
       if (m.form == "loglinear_knn") {
         const auto knn = need(k, "knn", where, source);
         check_keys(knn, {"k", "scale", "points", "residuals"}, where + ".knn", source);
