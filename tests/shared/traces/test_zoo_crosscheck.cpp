@@ -33,6 +33,9 @@ struct Pair {
   std::set<std::string> extra_shared_kinds;  // exporter-only layers, skipped
 };
 
+// How gtest (and so ctest's test list) prints a parameter: its suite name, not raw bytes.
+void PrintTo(const Pair& p, std::ostream* os) { *os << p.suite << " vs " << p.shared_file; }
+
 struct Row {
   std::string name, kind;
   int64_t macs, cut_bytes;
