@@ -102,27 +102,43 @@ const std::vector<std::string>& log_feature_names() {
   return names;
 }
 
-std::vector<double> log_features(const LayerFeatures& f) {
-  return {1.0,
-          std::log1p(f.macs / 1e6),
-          std::log1p(f.input_bytes / 1e6),
-          std::log1p(f.output_bytes / 1e6),
-          std::log1p(f.weight_bytes / 1e6),
-          std::log(std::max(1.0, f.kernel_area)),
-          std::log(std::max(1.0, f.stride)),
-          std::log(std::max(1.0, f.in_channels_per_group)),
-          std::log(std::max(1.0, f.out_channels)),
-          std::log(std::max(1.0, f.out_spatial))};
+void log_features_into(const LayerFeatures& f, double* x) {
+  x[0] = 1.0;
+  x[1] = std::log1p(f.macs / 1e6);
+  x[2] = std::log1p(f.input_bytes / 1e6);
+  x[3] = std::log1p(f.output_bytes / 1e6);
+  x[4] = std::log1p(f.weight_bytes / 1e6);
+  x[5] = std::log(std::max(1.0, f.kernel_area));
+  x[6] = std::log(std::max(1.0, f.stride));
+  x[7] = std::log(std::max(1.0, f.in_channels_per_group));
+  x[8] = std::log(std::max(1.0, f.out_channels));
+  x[9] = std::log(std::max(1.0, f.out_spatial));
 }
 
-std::vector<double> regression_features(const LayerFeatures& f) {
-  std::vector<double> x = log_features(f);
+void regression_features_into(const LayerFeatures& f, double* x) {
+  log_features_into(f, x);
   const double macs = x[1], kernel = x[5], stride = x[6], cin = x[7], cout = x[8], spatial = x[9];
-  x.insert(x.end(), {macs * macs, cin * cin, cout * cout, spatial * spatial, kernel * cin, kernel * stride});
+  x[10] = macs * macs;
+  x[11] = cin * cin;
+  x[12] = cout * cout;
+  x[13] = spatial * spatial;
+  x[14] = kernel * cin;
+  x[15] = kernel * stride;
+}
+
+std::vector<double> log_features(const LayerFeatures& f) {
+  std::vector<double> x(kLogFeatures);
+  log_features_into(f, x.data());
   return x;
 }
 
-size_t regression_feature_count() { return log_feature_names().size() + 6; }
+std::vector<double> regression_features(const LayerFeatures& f) {
+  std::vector<double> x(kRegressionFeatures);
+  regression_features_into(f, x.data());
+  return x;
+}
+
+size_t regression_feature_count() { return kRegressionFeatures; }
 
 std::vector<std::string> kind_fallbacks(const std::string& kind) {
   std::vector<std::string> chain = {kind};

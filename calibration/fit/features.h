@@ -42,6 +42,12 @@ const std::vector<std::string>& log_feature_names();
 // logs and kernel x channel, kernel x stride interactions), so efficiency may bend with size.
 std::vector<double> regression_features(const LayerFeatures& f);
 size_t regression_feature_count();
+// Allocation-free forms for the prediction hot path: write log_feature_names().size() and
+// regression_feature_count() values (kLogFeatures, kRegressionFeatures).
+inline constexpr size_t kLogFeatures = 10;
+inline constexpr size_t kRegressionFeatures = 16;
+void log_features_into(const LayerFeatures& f, double* out);
+void regression_features_into(const LayerFeatures& f, double* out);
 
 // Kind keys that may stand in for a kind the profile has no model for, most specific first
 // (e.g. "Conv.1x1" -> "Conv", "MatMul" -> "Gemm"), ending with "default".

@@ -8,6 +8,7 @@
 // - loglinear_knn: loglinear plus the inverse-distance-weighted residual of the k nearest
 //   calibration kernels in standardized log-feature space (a piecewise-local correction).
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct FitStats {
   std::map<std::string, double> candidates_cv_mape_pct;  // every form tried
 };
 
+struct KnnIndex;  // an exact k-d tree over knn_points (OpenCV's FLANN KDTreeSingleIndex)
+
 struct KindModel {
   std::string form;                 // "roofline" | "loglinear" | "loglinear_knn"
   std::vector<double> roofline;     // 5 non-negative coefficients (see above)
@@ -35,6 +38,7 @@ struct KindModel {
   std::vector<double> knn_scale;    // per log feature (without the constant) divisor
   std::vector<std::vector<double>> knn_points;  // standardized log features of the kernels
   std::vector<double> knn_residuals;            // log(t) - loglinear(x) of each kernel
+  std::shared_ptr<const KnnIndex> knn_index;    // built by build_knn_index (fit and profile load)
   FitStats stats;
 
   // Contract: >= 0 for any features; finite.
@@ -52,6 +56,9 @@ KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& o
 
 // Fits one named form (used by cross-validation and tests).
 KindModel fit_form(const std::string& form, const std::vector<Sample>& samples, const FitOptions& options);
+
+// Builds the k-d tree over the neighbour points; predict_ms falls back to a linear scan without it.
+void build_knn_index(KindModel& model);
 
 // Mean absolute percentage error of `model` on `samples`, in percent.
 double mape_pct(const KindModel& model, const std::vector<Sample>& samples);

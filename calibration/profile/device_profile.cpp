@@ -45,6 +45,7 @@ void emit_doubles(YAML::Emitter& out, const std::vector<double>& values) {
 }  // namespace
 
 const KindModel* DeviceProfile::model_for(const std::string& kind) const {
+  if (auto it = kinds.find(kind); it != kinds.end()) return &it->second;  // common case, no allocation
   for (const auto& k : kind_fallbacks(kind)) {
     auto it = kinds.find(k);
     if (it != kinds.end()) return &it->second;
@@ -238,6 +239,7 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
           throw InputError(source, where + ".knn: scale needs " + std::to_string(dim) + " values and one residual per point");
         for (const auto& pt : m.knn_points)
           if (pt.size() != dim) throw InputError(source, where + ".knn: every point needs " + std::to_string(dim) + " values");
+        build_knn_index(m);
       }
       if (const auto st = k["stats"]) {
         check_keys(st, {"samples", "cv_mape_pct", "train_mape_pct", "candidates"}, where + ".stats", source);
