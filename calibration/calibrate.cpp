@@ -12,6 +12,7 @@
 #include "calibration/host_info.h"
 #include "calibration/kernels/sampler.h"
 #include "calibration/power/rapl.h"
+#include "calibration/reference.h"
 #include "traces/common/error.h"
 #include "traces/onnx/model_loader.h"
 
@@ -188,6 +189,15 @@ class Calibrator {
     h.rapl = rapl_.has_value();
     h.timing = options_.measure.correct_contention ? "contention-corrected" : "wall";
 
+    auto reference = [&] {
+      try {
+        const double ms = measure_reference_ms(engine_);
+        h.reference_ms = h.reference_ms > 0 ? std::min(h.reference_ms, ms) : ms;
+      } catch (const InputError& e) {
+        result_.warnings.push_back(std::string("reference kernel: ") + e.what());
+      }
+    };
+    reference();
     run_fusion_probes();
 
     const PriorSet priors = prior_specs(options_.prior_models, options_.exclude_models, rules_);
@@ -206,6 +216,7 @@ class Calibrator {
       measure_kernel(queue[next]);
       report("priors+spread");
     }
+    reference();
     // Second round over what was measured (interleaved in time with the first).
     for (size_t i = 0; i < result_.trace.kernels.size() && !out_of_time(1.0 - options_.refine_fraction / 2); ++i) {
       remeasure_kernel(i);
@@ -227,6 +238,7 @@ class Calibrator {
         report("refine");
       }
     }
+    reference();
     result_.elapsed_s = elapsed_s();
     return std::move(result_);
   }

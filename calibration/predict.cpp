@@ -1,6 +1,10 @@
 #include "calibration/predict.h"
 
+#include <chrono>
 #include <cmath>
+#include <thread>
+
+#include "calibration/reference.h"
 
 #include "traces/common/error.h"
 
@@ -41,6 +45,7 @@ struct Prepared {
   std::unique_ptr<LoadedModel> loaded;
   bool measured = false;
   Measurement best;
+  double reference_ratio = 0;
 };
 
 Prepared prepare(const std::string& model, const DeviceProfile& profile, Engine& engine) {
@@ -63,8 +68,11 @@ void compare(Prepared& p, const DeviceProfile& profile) {
   row.measured_ms = m.median_ms;
   row.wall_ms = m.wall_median_ms;
   row.cpu_share = m.cpu_share;
+  row.reference_ratio = p.reference_ratio;
   row.predicted_ms = pred.total_ms;
   row.error_pct = 100.0 * (pred.total_ms - m.median_ms) / m.median_ms;
+  const double speed = row.reference_ratio > 0 ? row.reference_ratio : 1.0;
+  row.speed_adjusted_error_pct = 100.0 * (pred.total_ms * speed - m.median_ms) / m.median_ms;
   double ape_sum = 0;
   for (size_t i = 0; i < p.graph.size(); ++i) {
     double measured = 0;
@@ -83,14 +91,25 @@ void compare(Prepared& p, const DeviceProfile& profile) {
 }  // namespace
 
 std::vector<ValidationRow> validate_models(const std::vector<std::string>& models, const DeviceProfile& profile,
-                                           Engine& engine, const MeasureOptions& measure_options, int rounds) {
+                                           Engine& engine, const MeasureOptions& measure_options, int rounds,
+                                           double max_wait_s) {
   std::vector<Prepared> prepared;
   for (const auto& model : models) prepared.push_back(prepare(model, profile, engine));
   for (int round = 0; round < std::max(1, rounds); ++round)
     for (auto& p : prepared) {
       if (!p.loaded) continue;
+      double ratio = 0;
+      if (profile.reference_ms > 0) {
+        const auto start = std::chrono::steady_clock::now();
+        while (true) {
+          ratio = measure_reference_ms(engine) / profile.reference_ms;
+          const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          if (ratio <= 1.0 + kReferenceTolerance || waited_s >= max_wait_s) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        }
+      }
       Measurement m = measure(*p.loaded, measure_options);
-      if (!p.measured || m.median_ms < p.best.median_ms) p.best = std::move(m);
+      if (!p.measured || m.median_ms < p.best.median_ms) p.best = std::move(m), p.reference_ratio = ratio;
       p.measured = true;
     }
   std::vector<ValidationRow> rows;
@@ -108,13 +127,17 @@ ValidationRow validate_model(const std::string& model, const DeviceProfile& prof
 
 ValidationSummary summarize(std::vector<ValidationRow> rows) {
   ValidationSummary s;
-  int ran = 0, w10 = 0, w20 = 0;
+  int ran = 0, w10 = 0, w20 = 0, a10 = 0, a20 = 0;
   for (const auto& r : rows) {
     if (!r.ran) continue;
     ++ran;
     w10 += std::abs(r.error_pct) <= 10.0;
     w20 += std::abs(r.error_pct) <= 20.0;
+    a10 += std::abs(r.speed_adjusted_error_pct) <= 10.0;
+    a20 += std::abs(r.speed_adjusted_error_pct) <= 20.0;
   }
+  s.adjusted_within_10pct = ran ? static_cast<double>(a10) / ran : 0;
+  s.adjusted_within_20pct = ran ? static_cast<double>(a20) / ran : 0;
   s.rows = std::move(rows);
   s.within_10pct = ran ? static_cast<double>(w10) / ran : 0;
   s.within_20pct = ran ? static_cast<double>(w20) / ran : 0;

@@ -42,6 +42,11 @@ struct ValidationRow {
   double measured_ms = 0, predicted_ms = 0, error_pct = 0;
   double wall_ms = 0;     // uncorrected wall clock (measured_ms is contention-corrected)
   double cpu_share = 1;   // the correction factor: 1 on an idle machine
+  // Reference kernel now / at calibration when this model was measured (1 = same speed; 0 unknown).
+  double reference_ratio = 0;
+  // error_pct with the prediction scaled by reference_ratio (the machine's speed now relative to
+  // calibration); equals error_pct when the ratio is unknown.
+  double speed_adjusted_error_pct = 0;
   double layer_mape_pct = 0;
   int layers_compared = 0;
   struct LayerPair {
@@ -54,6 +59,7 @@ struct ValidationRow {
 struct ValidationSummary {
   std::vector<ValidationRow> rows;
   double within_10pct = 0, within_20pct = 0;  // fractions of the models that ran
+  double adjusted_within_10pct = 0, adjusted_within_20pct = 0;  // on speed_adjusted_error_pct
 };
 
 // Loads `model` with the profile's fusion rules, runs it on `engine`, matches layers by their
@@ -63,8 +69,12 @@ ValidationRow validate_model(const std::string& model, const DeviceProfile& prof
 
 // All models, measured in `rounds` interleaved rounds (model 1, 2, ..., then again): per model the
 // round with the lowest median is kept, since contention on a shared machine only adds time.
+// With a profile that knows its reference kernel time, each measurement waits (up to
+// `max_wait_s` per model and round) until the reference kernel runs within kReferenceTolerance of
+// its calibrated speed: the machine is measured in the state it was calibrated in.
 std::vector<ValidationRow> validate_models(const std::vector<std::string>& models, const DeviceProfile& profile,
-                                           Engine& engine, const MeasureOptions& measure_options, int rounds);
+                                           Engine& engine, const MeasureOptions& measure_options, int rounds,
+                                           double max_wait_s = 3);
 
 ValidationSummary summarize(std::vector<ValidationRow> rows);
 

@@ -12,7 +12,9 @@ models=$(ls "$(dirname "$0")/../../shared/models/"*.onnx)
 mkdir -p "$out"
 for threads in 1 2; do
   echo "== $threads thread(s): load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  /usr/bin/time -f "calibrate wall %e s" "$dnntune" calibrate --engine opencv --threads "$threads" -o "$out/trace-${threads}t.jsonl"
+  # An existing trace is reused (resume after an interruption); delete it to recalibrate.
+  [ -s "$out/trace-${threads}t.jsonl" ] ||
+    /usr/bin/time -f "calibrate wall %e s" "$dnntune" calibrate --engine opencv --threads "$threads" -o "$out/trace-${threads}t.jsonl"
   "$dnntune" fit "$out/trace-${threads}t.jsonl" -o "$out/profile-${threads}t.yaml" >"$out/fit-${threads}t.txt"
   "$dnntune" validate $models --device "$out/profile-${threads}t.yaml" --engine opencv --threads "$threads" \
     | tee "$out/validate-${threads}t.txt"

@@ -24,7 +24,8 @@ std::string header_to_line(const TraceHeader& h) {
                       {"date", h.date},         {"tool_version", h.tool_version},
                       {"budget_s", h.budget_s}, {"load_avg_1m", h.load_avg_1m},
                       {"priors", h.priors},     {"excluded_models", h.excluded_models},
-                      {"rapl", h.rapl},         {"timing", h.timing}};
+                      {"rapl", h.rapl},         {"timing", h.timing},
+                      {"reference_ms", h.reference_ms}};
   return j.dump();
 }
 
@@ -97,6 +98,7 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         h.excluded_models = j.value("excluded_models", std::vector<std::string>{});
         h.rapl = j.value("rapl", false);
         h.timing = j.value("timing", std::string("wall"));
+        h.reference_ms = j.value("reference_ms", 0.0);
         have_header = true;
       } else if (kind == "kernel") {
         KernelRecord r;

@@ -2,7 +2,8 @@
 // Calibration trace: JSON Lines. Line 1 is the header
 //   {"record":"header","format":"dnntune-calibration-trace","version":1,"host_cpu":..,"cores":..,
 //    "engine":..,"engine_version":..,"threads":..,"date":..,"tool_version":..,"budget_s":..,
-//    "load_avg_1m":..,"priors":[..],"excluded_models":[..],"rapl":bool,"timing":"wall"|"contention-corrected"}
+//    "load_avg_1m":..,"priors":[..],"excluded_models":[..],"rapl":bool,"timing":"wall"|"contention-corrected",
+//    "reference_ms":..}
 // then one record per measured kernel
 //   {"record":"kernel","kind":..,"spec":{KernelSpec},"features":{LayerFeatures},
 //    "shapes":{"input":[..],"output":[..],"weights":[[..]..]},"macs":..,"bytes":{"input":..,"output":..,"weight":..},
@@ -39,6 +40,7 @@ struct TraceHeader {
   std::vector<std::string> excluded_models;  // models left out of the priors (leave-one-out)
   bool rapl = false;
   std::string timing = "wall";  // "wall" or "contention-corrected" (see MeasureOptions)
+  double reference_ms = 0;      // reference kernel (reference.h), lowest of its measurements; 0 unknown
 };
 
 struct KernelRecord {

@@ -162,7 +162,7 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
   try {
     loaded->run();  // the first pass finishes OpenCV's setup (layer fusion, allocation)
   } catch (const cv::Exception& e) {
-    throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " fails to run the model: " + first_line(e.err));
+    throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " fails to run the model (in " + e.func + "): " + first_line(e.err));
   }
   return loaded;
 }

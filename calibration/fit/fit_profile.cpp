@@ -40,6 +40,8 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     p.provenance.kernels += static_cast<int>(trace.kernels.size());
     p.provenance.load_avg_1m = std::max(p.provenance.load_avg_1m, h.load_avg_1m);
     probes.insert(probes.end(), trace.fusion.begin(), trace.fusion.end());
+    if (h.reference_ms > 0)
+      p.reference_ms = p.reference_ms > 0 ? std::min(p.reference_ms, h.reference_ms) : h.reference_ms;
     for (const auto& k : trace.kernels)
       if (std::find(options.exclude_models.begin(), options.exclude_models.end(), k.spec.source_model) ==
           options.exclude_models.end())

@@ -99,6 +99,7 @@ std::string profile_to_yaml(const DeviceProfile& p) {
       << p.engine << YAML::Key << "version" << YAML::Value << p.engine_version << YAML::Key << "threads"
       << YAML::Value << p.threads << YAML::EndMap;
   out << YAML::Key << "run_overhead_ms" << YAML::Value << p.run_overhead_ms;
+  out << YAML::Key << "reference_ms" << YAML::Value << p.reference_ms;
   out << YAML::Key << "power" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "source" << YAML::Value
       << p.power.source << YAML::Key << "active_W" << YAML::Value << p.power.active_W << YAML::Key << "idle_W"
       << YAML::Value << p.power.idle_W << YAML::EndMap;
@@ -177,7 +178,7 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
     if (version != kProfileVersion)
       throw InputError(source, "profile version " + std::to_string(version) + " is not supported (this dnntune reads version " +
                                    std::to_string(kProfileVersion) + "); re-run dnntune fit");
-    check_keys(root, {"dnntune_profile", "device", "processor_kind", "engine", "run_overhead_ms", "power", "fusion_rules",
+    check_keys(root, {"dnntune_profile", "device", "processor_kind", "engine", "run_overhead_ms", "reference_ms", "power", "fusion_rules",
                       "fused_cost", "kinds", "provenance"},
                "the profile", source);
     p.device = need(root, "device", "the profile", source).as<std::string>();
@@ -188,6 +189,7 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
     p.engine_version = need(engine, "version", "engine", source).as<std::string>();
     p.threads = need(engine, "threads", "engine", source).as<int>();
     p.run_overhead_ms = need(root, "run_overhead_ms", "the profile", source).as<double>();
+    p.reference_ms = root["reference_ms"] ? root["reference_ms"].as<double>() : 0.0;
     if (const auto power = root["power"]) {
       check_keys(power, {"source", "active_W", "idle_W"}, "power", source);
       p.power.source = need(power, "source", "power", source).as<std::string>();

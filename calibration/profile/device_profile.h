@@ -7,6 +7,7 @@
 //   processor_kind: cpu
 //   engine: {name: opencv, version: 4.6.0, threads: 1}
 //   run_overhead_ms: 0.01              # per forward pass, outside every layer
+//   reference_ms: 2.9                  # optional: the reference kernel at calibration
 //   power: {source: declared|rapl|meter|undeclared, active_W: .., idle_W: ..}
 //   fusion_rules: [{name, anchor_ops: [..], steps: [{ops: [..], optional: true}]}]
 //   fused_cost: {Conv+Relu: 0.6, ...}  # share of a fused op's standalone time still paid
@@ -47,6 +48,7 @@ class DeviceProfile : public hw::LayerLatencyModel {
   std::string engine, engine_version;
   int threads = 1;
   double run_overhead_ms = 0;
+  double reference_ms = 0;  // reference kernel time at calibration (reference.h); 0 unknown
   ProfilePower power;
   FusionRules fusion;
   // Share of a fused op's standalone time that it still costs inside its anchor ("Conv+Relu").

@@ -43,17 +43,22 @@ void run_validate(const ValidateArgs& args) {
       if (r.ran)
         models.push_back({{"model", r.model}, {"measured_ms", r.measured_ms}, {"predicted_ms", r.predicted_ms},
                           {"error_pct", r.error_pct}, {"layer_mape_pct", r.layer_mape_pct},
-                          {"wall_ms", r.wall_ms}, {"cpu_share", r.cpu_share}});
-    std::cout << nlohmann::json{{"models", models}, {"within_10pct", s.within_10pct}, {"within_20pct", s.within_20pct}}.dump(2)
+                          {"wall_ms", r.wall_ms}, {"cpu_share", r.cpu_share},
+                          {"reference_ratio", r.reference_ratio},
+                          {"speed_adjusted_error_pct", r.speed_adjusted_error_pct}});
+    std::cout << nlohmann::json{{"models", models}, {"within_10pct", s.within_10pct}, {"within_20pct", s.within_20pct},
+                              {"speed_adjusted_within_10pct", s.adjusted_within_10pct},
+                              {"speed_adjusted_within_20pct", s.adjusted_within_20pct}}.dump(2)
               << "\n";
     return;
   }
-  TextTable table({"model", "measured ms", "predicted ms", "error %", "layer MAPE %", "layers", "wall ms", "cpu share"},
-                  {false, true, true, true, true, true, true, true});
+  TextTable table({"model", "measured ms", "predicted ms", "error %", "layer MAPE %", "layers", "wall ms", "cpu share", "ref x", "adj error %"},
+                  {false, true, true, true, true, true, true, true, true, true});
   for (const auto& r : s.rows)
     if (r.ran)
       table.add_row({r.model, fixed(r.measured_ms, 2), fixed(r.predicted_ms, 2), fixed(r.error_pct, 1),
-                     fixed(r.layer_mape_pct, 1), std::to_string(r.layers_compared), fixed(r.wall_ms, 2), fixed(r.cpu_share, 2)});
+                     fixed(r.layer_mape_pct, 1), std::to_string(r.layers_compared), fixed(r.wall_ms, 2), fixed(r.cpu_share, 2),
+                     r.reference_ratio > 0 ? fixed(r.reference_ratio, 2) : "-", fixed(r.speed_adjusted_error_pct, 1)});
   std::cout << "validate on " << profile.device << " (" << args.engine << ", " << threads
             << " thread(s), load average at start " << fixed(load, 2) << ")\n";
   table.print(std::cout);
@@ -67,7 +72,8 @@ void run_validate(const ValidateArgs& args) {
       lt.print(std::cout);
     }
   std::cout << "within +-10%: " << fixed(100 * s.within_10pct, 0) << "%   within +-20%: " << fixed(100 * s.within_20pct, 0)
-            << "%\n";
+            << "%   speed-adjusted (ref x): within +-10%: " << fixed(100 * s.adjusted_within_10pct, 0)
+            << "%   within +-20%: " << fixed(100 * s.adjusted_within_20pct, 0) << "%\n";
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ DeviceProfile sample_profile() {
   p.engine_version = "4.6.0";
   p.threads = 1;
   p.run_overhead_ms = 0.01;
+  p.reference_ms = 2.5;
   p.fusion = {{"conv_bn_act", {"Conv"}, {{{"BatchNormalization"}, true}, {{"Relu"}, true}}}};
   p.fused_cost["Conv+Relu"] = 0.5;
   KindModel conv;
@@ -67,6 +68,7 @@ TEST(DeviceProfile, YamlRoundTrip) {
   EXPECT_EQ(q.device, p.device);
   EXPECT_EQ(q.fusion.size(), 1u);
   EXPECT_EQ(q.fused_cost.at("Conv+Relu"), 0.5);
+  EXPECT_EQ(q.reference_ms, 2.5);
   EXPECT_EQ(q.kinds.size(), p.kinds.size());
   EXPECT_NEAR(q.estimate(conv_layer(true)).latency_ms, p.estimate(conv_layer(true)).latency_ms, 1e-9);
   Layer gemm;
