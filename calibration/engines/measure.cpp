@@ -32,7 +32,9 @@ Measurement measure(LoadedModel& model, const MeasureOptions& options) {
     RunTiming t = model.run();
     walls.push_back(t.total_ms);
     double factor = 1;
-    if (options.correct_contention && t.cpu_ms >= 0 && t.total_ms > 0)
+    // Only for one thread: with several, an engine worker idling at a barrier is
+    // indistinguishable from preemption and small kernels would be scaled down wrongly.
+    if (options.correct_contention && options.threads == 1 && t.cpu_ms >= 0 && t.total_ms > 0)
       factor = std::clamp(t.cpu_ms / std::max(1, options.threads) / t.total_ms, 0.05, 1.0);
     factors.push_back(factor);
     t.total_ms *= factor;

@@ -18,7 +18,8 @@ struct MeasureOptions {
   double noisy_spread = 0.25;      // (p90 - p10) / median above this marks the sample noisy
   // Contention correction for a shared machine: a pass that got less CPU than `threads` cores
   // for its whole wall time was preempted; its times are scaled by (cpu_ms / threads) / wall_ms
-  // (never up). On an idle machine the factor is 1 and the times are plain wall clock.
+  // (never up). On an idle machine the factor is 1 and the times are plain wall clock. Applied
+  // with threads == 1 only (an idle worker thread looks like preemption).
   bool correct_contention = true;
   int threads = 1;
 };

@@ -48,10 +48,10 @@ TEST(Measure, ContentionCorrectionScalesPreemptedRunsDown) {
   EXPECT_DOUBLE_EQ(m.wall_median_ms, 4.0);
   EXPECT_DOUBLE_EQ(m.cpu_share, 0.5);
   EXPECT_DOUBLE_EQ(m.node_median_ms.at("a"), 1.5);
-  // Two threads busy the whole pass (cpu = 2 x wall): factor capped at 1, nothing changes.
-  FakeModel busy({timing(4.0, 8.0, 3.0)});
+  // Two threads: no correction even when the CPU time says one thread idled.
+  FakeModel half({timing(4.0, 4.0, 3.0)});
   o.threads = 2;
-  EXPECT_DOUBLE_EQ(measure(busy, o).median_ms, 4.0);
+  EXPECT_DOUBLE_EQ(measure(half, o).median_ms, 4.0);
   o.correct_contention = false;
   FakeModel plain({timing(4.0, 2.0, 3.0)});
   EXPECT_DOUBLE_EQ(measure(plain, o).median_ms, 4.0);
