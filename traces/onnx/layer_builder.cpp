@@ -186,18 +186,16 @@ std::vector<std::vector<int>> group_nodes(BuildState& s, const FusionRules& rule
 LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, const LoadOptions& options) {
   if (!model.has_graph() || model.graph().node_size() == 0)
     throw InputError(source, "not an ONNX model: no graph nodes");
-  std::vector<int> order = check_and_sort_nodes(model.graph(), source);
-  {  // ONNX shape inference walks nodes in file order: give it a topological one.
+  {  // Shape resolution walks nodes in file order: give it a topological one.
     google::protobuf::RepeatedPtrField<onnx::NodeProto> sorted;
-    for (int i : order) *sorted.Add() = model.graph().node(i);
+    for (int i : check_and_sort_nodes(model.graph(), source)) *sorted.Add() = model.graph().node(i);
     model.mutable_graph()->mutable_node()->Swap(&sorted);
-    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
   }
   const ResolvedShapes shapes = resolve_shapes(model, source, options);
   const onnx::GraphProto& g = model.graph();
-  // Resolving may have inlined If branches decided at load time: the node list changed, and it
-  // stays topological (branch nodes only read values that exist before the If).
-  order.resize(static_cast<size_t>(g.node_size()));
+  // Resolving may have inlined If branches decided at load time; the node list stays topological
+  // (branch nodes only read values that exist before the If), so file order is the order.
+  std::vector<int> order(static_cast<size_t>(g.node_size()));
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
 
   BuildState s{g, shapes, order, {}, {}, {}, {}, {}};
@@ -205,9 +203,6 @@ LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, 
   mark_static_nodes(s);
   const auto groups = group_nodes(s, options.fusion);
 
-  std::unordered_map<std::string, const onnx::NodeProto*> inferred_by_output;
-  for (const auto& n : shapes.inferred.graph().node())
-    if (n.output_size() > 0) inferred_by_output[n.output(0)] = &n;
   const TensorLookup lookup = [&](const std::string& name) -> const TensorInfo* {
     auto it = shapes.tensors.find(name);
     return it == shapes.tensors.end() ? nullptr : &it->second;
@@ -269,8 +264,7 @@ LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, 
       }
       if (const std::string bad = check_node_dimensions(node, lookup); !bad.empty())
         throw InputError(source, node_label(node) + ": " + bad);
-      const auto inferred = node.output_size() ? inferred_by_output.find(node.output(0)) : inferred_by_output.end();
-      const NodeCost cost = node_cost(inferred != inferred_by_output.end() ? *inferred->second : node, lookup);
+      const NodeCost cost = node_cost(node, lookup);
       layer.macs += cost.macs;
       layer.flops += cost.flops;
       if (!cost.known) {

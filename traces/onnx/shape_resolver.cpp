@@ -347,7 +347,6 @@ ResolvedShapes resolve_shapes(onnx::ModelProto& model, const std::string& source
                                      " elements: more than 2^40 or overflowing");
     }
   }
-  r.inferred = model;
   return r;
 }
 

@@ -16,9 +16,10 @@ namespace dnntune {
 struct ResolvedShapes {
   std::map<std::string, TensorInfo> tensors;  // every tensor of the main graph, concrete shapes
   std::map<std::string, IntValue> folded;     // integer tensors evaluated at load time
-  onnx::ModelProto inferred;                  // the model after the last inference pass
 };
 
+// Rewrites `model` in place: input shapes applied, If nodes decided at load time replaced by the
+// branch taken, subgraphs annotated with inferred value_info (node_cost reads them).
 // Throws InputError(source, ...) naming the input or tensor whose shape cannot be resolved.
 ResolvedShapes resolve_shapes(onnx::ModelProto& model, const std::string& source,
                               const LoadOptions& options);

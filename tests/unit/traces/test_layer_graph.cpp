@@ -160,6 +160,37 @@ TEST(LayerGraph, UnknownOperatorIsFlaggedAndWarnedNotCostedAsZeroSilently) {
   EXPECT_NE(g.warnings[0].find("mystery"), std::string::npos);
 }
 
+// If(cond) { y = Conv3x3(x) (pad 1) } else { y = Conv1x1(x) }: both [1,3,4,4] for x [1,2,4,4].
+// MACs: then |Y| * Cin * 9 = 48 * 18 = 864; else |Y| * Cin = 48 * 2 = 96.
+void add_conv_if(OnnxBuilder& b, const std::string& cond, const std::string& x) {
+  onnx::GraphProto branches[2];
+  const char* names[2] = {"then", "else"};
+  for (int i = 0; i < 2; ++i) {
+    const int64_t k = i == 0 ? 3 : 1;
+    auto w = b.add_initializer(std::string("w_") + names[i], {3, 2, k, k});
+    auto& g = branches[i];
+    g.set_name(names[i]);
+    auto* conv = g.add_node();
+    conv->set_op_type("Conv");
+    conv->set_name(std::string(names[i]) + "_conv");
+    conv->add_input(x);
+    conv->add_input(w);
+    conv->add_output(std::string(names[i]) + "_out");
+    *conv->add_attribute() = attr_ints("pads", {k / 2, k / 2, k / 2, k / 2});
+    auto* o = g.add_output();
+    o->set_name(std::string(names[i]) + "_out");
+    o->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+  }
+  auto& node = b.add_node("If", {cond}, {"y"}, {}, "branch");
+  for (int i = 0; i < 2; ++i) {
+    auto* a = node.add_attribute();
+    a->set_name(std::string(names[i]) + "_branch");
+    a->set_type(onnx::AttributeProto::GRAPH);
+    *a->mutable_g() = branches[i];
+  }
+  b.add_output("y");
+}
+
 TEST(LayerGraph, IfWithLoadTimeConditionIsInlined) {
   // cond = (Shape(x)[0] == 1): known at load time, so the then-branch's Conv becomes a layer.
   OnnxBuilder b("if_model");
@@ -167,39 +198,26 @@ TEST(LayerGraph, IfWithLoadTimeConditionIsInlined) {
   auto shape = b.op("Shape", "shape", {x});
   auto n = b.op("Gather", "n", {shape, b.add_int64_constant("zero", {}, {0})});
   auto cond = b.op("Equal", "is_one", {n, b.add_int64_constant("one", {}, {1})});
-  auto w = b.add_initializer("w", {3, 2, 1, 1});
-  onnx::GraphProto then_g, else_g;
-  then_g.set_name("then");
-  else_g.set_name("else");
-  auto* conv = then_g.add_node();
-  conv->set_op_type("Conv");
-  conv->set_name("then_conv");
-  conv->add_input(x);
-  conv->add_input(w);
-  conv->add_output("then_out");
-  then_g.add_output()->set_name("then_out");
-  then_g.mutable_output(0)->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-  auto* id = else_g.add_node();
-  id->set_op_type("Identity");
-  id->set_name("else_id");
-  id->add_input(x);
-  id->add_output("else_out");
-  else_g.add_output()->set_name("else_out");
-  else_g.mutable_output(0)->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-  auto& node = b.add_node("If", {cond}, {"y"}, {}, "branch");
-  auto* a = node.add_attribute();
-  a->set_name("then_branch");
-  a->set_type(onnx::AttributeProto::GRAPH);
-  *a->mutable_g() = then_g;
-  a = node.add_attribute();
-  a->set_name("else_branch");
-  a->set_type(onnx::AttributeProto::GRAPH);
-  *a->mutable_g() = else_g;
-  b.add_output("y");
+  add_conv_if(b, cond, x);
   const LayerGraph g = build(b);
   ASSERT_EQ(g.size(), 1u);
   EXPECT_EQ(g.layer(0).kind, "Conv");
-  EXPECT_EQ(g.layer(0).macs, 3 * 4 * 4 * 2);
+  EXPECT_EQ(g.layer(0).nodes, std::vector<std::string>{"then_conv"});
+  EXPECT_EQ(g.layer(0).macs, 864);
+}
+
+TEST(LayerGraph, IfWithRunTimeConditionCostsItsCostlierBranch) {
+  // cond is a model input: the If stays one layer, costed as its costlier branch (the 3x3 Conv).
+  OnnxBuilder b("if_runtime");
+  auto x = b.add_input("x", {1, 2, 4, 4});
+  auto cond = b.add_input("cond", {}, onnx::TensorProto::BOOL);
+  add_conv_if(b, cond, x);
+  const LayerGraph g = build(b);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g.layer(0).kind, "If");
+  EXPECT_EQ(g.layer(0).macs, 864);
+  EXPECT_FALSE(g.layer(0).unknown_cost);
+  EXPECT_EQ(g.layer(0).outputs[0].shape, (std::vector<int64_t>{1, 3, 4, 4}));
 }
 
 TEST(LayerGraph, SharedWeightCountsOncePerLayerButOnceInTotals) {
