@@ -148,13 +148,10 @@ class Calibrator {
     std::map<std::string, std::vector<size_t>> by_kind;
     for (size_t i = 0; i < result_.trace.kernels.size(); ++i) by_kind[result_.trace.kernels[i].features.kind].push_back(i);
     std::vector<std::pair<double, KernelSpec>> bad;
-    // Each kind's quota per round follows its share of the measured time: the kinds that
-    // dominate a model's latency (convolutions) get most of the refinement.
-    double total_ms = 0;
-    std::map<std::string, double> kind_ms;
-    for (const auto& k : result_.trace.kernels) total_ms += k.median_ms, kind_ms[k.features.kind] += k.median_ms;
     for (const auto& [kind, idx] : by_kind) {
-      const size_t quota = std::max<size_t>(1, static_cast<size_t>(std::lround(16.0 * kind_ms[kind] / std::max(total_ms, 1e-9))));
+      // A few per kind and round: a time-proportional quota flooded Conv with single-round
+      // neighbours of outliers and made the 1-thread profile worse (README, "sampling").
+      const size_t quota = 3;
       std::vector<Sample> samples;
       for (size_t i : idx) samples.push_back({result_.trace.kernels[i].features, result_.trace.kernels[i].median_ms});
       const KindModel m = fit_form("loglinear", samples, FitOptions{});
