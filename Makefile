@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # Exactly the Debian 12 packages the build, tests, demo and benchmarks need (python3: the CLI
-# tests read JSON outputs with its standard library).
+# tests read JSON outputs with its standard library; time: bench/run.sh measures peak memory).
 DEB_PACKAGES := cmake g++ make pkg-config \
   libonnx-dev libprotobuf-dev protobuf-compiler \
   libboost-graph-dev libeigen3-dev libsystemc-dev \
@@ -10,7 +10,7 @@ DEB_PACKAGES := cmake g++ make pkg-config \
   libgnuplot-iostream-dev gnuplot-nox \
   libopencv-dev libopencv-dnn-dev \
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev \
-  python3
+  python3 time
 
 .PHONY: deps build test demo bench clean format
 
