@@ -27,7 +27,11 @@ void BM_LayerGraph_ConvChain(benchmark::State& state) {
   state.counters["onnx_nodes"] = model.graph().node_size();
   state.counters["peak_rss_MB"] = peak_rss_mb();
 }
-BENCHMARK(BM_LayerGraph_ConvChain)->Arg(5000)->Arg(10000)->Arg(20000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LayerGraph_ConvChain)
+    ->Arg(5000)
+    ->Arg(10000)
+    ->Arg(20000)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_LayerGraph_SkipDag(benchmark::State& state) {
   const onnx::ModelProto model = dnntune::bench::make_skip_dag(state.range(0));

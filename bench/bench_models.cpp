@@ -23,7 +23,8 @@ std::string dynamic_reshape(OnnxBuilder& b, const std::string& name, const std::
 
 std::string gelu(OnnxBuilder& b, const std::string& name, const std::string& x) {
   // x * 0.5 * (1 + erf(x / sqrt(2))), as exported from nn.GELU
-  auto d = b.op("Div", name + "/div", {x, b.add_float_constant(name + "/sqrt2", {}, {1.41421356f})});
+  auto d =
+      b.op("Div", name + "/div", {x, b.add_float_constant(name + "/sqrt2", {}, {1.41421356f})});
   auto e = b.op("Erf", name + "/erf", {d});
   auto a = b.op("Add", name + "/add", {e, b.add_float_constant(name + "/one", {}, {1.0f})});
   auto m = b.op("Mul", name + "/mul", {x, a});
@@ -33,7 +34,8 @@ std::string gelu(OnnxBuilder& b, const std::string& name, const std::string& x) 
 }  // namespace
 
 onnx::ModelProto make_vit_b16() {
-  constexpr int64_t kWidth = 768, kHeads = 12, kHeadDim = 64, kMlp = 3072, kBlocks = 12, kTokens = 197;
+  constexpr int64_t kWidth = 768, kHeads = 12, kHeadDim = 64, kMlp = 3072, kBlocks = 12,
+                    kTokens = 197;
   OnnxBuilder b("vit_b_16");
   auto x = b.add_input("input", {1, 3, 224, 224});
   auto patches = b.conv("patch_embed", x, 3, kWidth, ConvSpec{16, 16, 16, 16, 0, 0, 1, 1, true});
@@ -41,13 +43,15 @@ onnx::ModelProto make_vit_b16() {
   auto seq = b.transpose("patch_transpose", flat, {0, 2, 1});
   auto cls = b.add_initializer("cls_token", {1, 1, kWidth});
   auto tokens = b.concat("cat_cls", {cls, seq}, 1);
-  auto h = b.op("Add", "pos_embed", {tokens, b.add_initializer("pos_embedding", {1, kTokens, kWidth})});
+  auto h =
+      b.op("Add", "pos_embed", {tokens, b.add_initializer("pos_embedding", {1, kTokens, kWidth})});
   for (int64_t i = 0; i < kBlocks; ++i) {
     const std::string p = "block" + std::to_string(i);
     auto ln1 = b.layer_norm(p + "/ln1", h, kWidth);
     auto heads = [&](const std::string& which) {
       auto proj = b.linear(p + "/" + which, ln1, kWidth, kWidth);
-      auto split = dynamic_reshape(b, p + "/" + which + "_heads", proj, {kTokens, kHeads, kHeadDim});
+      auto split =
+          dynamic_reshape(b, p + "/" + which + "_heads", proj, {kTokens, kHeads, kHeadDim});
       return b.transpose(p + "/" + which + "_t", split, {0, 2, 1, 3});
     };
     auto q = heads("q"), k = heads("k"), v = heads("v");
@@ -58,11 +62,13 @@ onnx::ModelProto make_vit_b16() {
                                   {kTokens, kWidth});
     h = b.add(p + "/residual1", h, b.linear(p + "/proj", merged, kWidth, kWidth));
     auto ln2 = b.layer_norm(p + "/ln2", h, kWidth);
-    auto mlp = b.linear(p + "/fc2", gelu(b, p + "/gelu", b.linear(p + "/fc1", ln2, kWidth, kMlp)), kMlp, kWidth);
+    auto mlp = b.linear(p + "/fc2", gelu(b, p + "/gelu", b.linear(p + "/fc1", ln2, kWidth, kMlp)),
+                        kMlp, kWidth);
     h = b.add(p + "/residual2", h, mlp);
   }
   auto ln = b.layer_norm("ln_final", h, kWidth);
-  auto cls_out = b.op("Gather", "cls_select", {ln, b.add_int64_constant("cls_index", {}, {0})}, {attr_int("axis", 1)});
+  auto cls_out = b.op("Gather", "cls_select", {ln, b.add_int64_constant("cls_index", {}, {0})},
+                      {attr_int("axis", 1)});
   b.add_output(b.gemm("head", cls_out, kWidth, 1000));
   return b.finish("ViT-B/16 (Dosovitskiy et al., ICLR 2021), exported-style, weights stripped");
 }
@@ -85,7 +91,8 @@ onnx::ModelProto make_skip_dag(int64_t nodes) {
     const std::string& prev = outs.back();
     // Skip lengths 2..9, deterministic: the graph is a DAG with many overlapping live ranges.
     const int64_t back = 2 + (i * 7) % 8;
-    const std::string& skip = outs[static_cast<size_t>(std::max<int64_t>(0, static_cast<int64_t>(outs.size()) - back))];
+    const std::string& skip =
+        outs[static_cast<size_t>(std::max<int64_t>(0, static_cast<int64_t>(outs.size()) - back))];
     outs.push_back(i % 2 ? b.add("n" + std::to_string(i), prev, skip)
                          : b.conv("n" + std::to_string(i), prev, 16, 16, ConvSpec::square(1)));
   }

@@ -49,7 +49,8 @@ DeviceProfile synthetic_profile(std::mt19937& rng) {
       samples[op].push_back({f, 1e-6 * f.input_bytes});
     }
   }
-  for (const auto& [kind, s] : samples) p.kinds[kind] = fit_form(kind.rfind("Conv", 0) == 0 ? "loglinear_knn" : "roofline", s, {});
+  for (const auto& [kind, s] : samples)
+    p.kinds[kind] = fit_form(kind.rfind("Conv", 0) == 0 ? "loglinear_knn" : "roofline", s, {});
   p.fused_cost["Conv+Relu"] = 0.6;
   return p;
 }

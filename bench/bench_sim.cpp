@@ -26,7 +26,8 @@ struct SimSetup {
   sim::OwnedScenario owned;
   sim::Scenario& scenario;
   explicit SimSetup(const hw::LinkSpec& link)
-      : owned(sim::roofline_scenario(hw::find_device("oneplus5t"), hw::find_device("xeon_e5_2620v4"), link)),
+      : owned(sim::roofline_scenario(hw::find_device("oneplus5t"),
+                                     hw::find_device("xeon_e5_2620v4"), link)),
         scenario(owned.scenario) {}
 };
 

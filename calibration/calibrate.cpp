@@ -24,21 +24,29 @@ using Clock = std::chrono::steady_clock;
 class Calibrator {
  public:
   Calibrator(Engine& engine, const CalibrateOptions& options)
-      : engine_(engine), options_(options), rng_(options.seed), start_(Clock::now()), rapl_(RaplCounter::open()) {
+      : engine_(engine),
+        options_(options),
+        rng_(options.seed),
+        start_(Clock::now()),
+        rapl_(RaplCounter::open()) {
     options_.measure.threads = engine.threads();
   }
 
   double elapsed_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
-  bool out_of_time(double fraction = 1.0) const { return elapsed_s() >= fraction * options_.budget_s; }
+  bool out_of_time(double fraction = 1.0) const {
+    return elapsed_s() >= fraction * options_.budget_s;
+  }
 
   void report(const std::string& phase) {
     if (options_.progress)
-      options_.progress({elapsed_s(), options_.budget_s, static_cast<int>(result_.trace.kernels.size()), phase});
+      options_.progress(
+          {elapsed_s(), options_.budget_s, static_cast<int>(result_.trace.kernels.size()), phase});
   }
 
   // The engine's layer time of one kernel (median over interleaved rounds), for fusion probes.
   // `node`: also reports that node's own time inside the kernel (for B inside AB).
-  std::optional<double> probe_time(const KernelSpec& spec, const std::string& node = "", double* node_ms = nullptr) {
+  std::optional<double> probe_time(const KernelSpec& spec, const std::string& node = "",
+                                   double* node_ms = nullptr) {
     try {
       auto loaded = engine_.load(build_kernel(spec), "fusion probe " + spec.key());
       MeasureOptions m = options_.measure;
@@ -55,7 +63,8 @@ class Calibrator {
     } catch (const InputError& e) {
       result_.warnings.push_back(std::string("fusion probe skipped: ") + e.what());
     } catch (const std::exception& e) {
-      result_.warnings.push_back(std::string("fusion probe skipped: ") + spec.key() + ": " + e.what());
+      result_.warnings.push_back(std::string("fusion probe skipped: ") + spec.key() + ": " +
+                                 e.what());
     }
     return std::nullopt;
   }
@@ -68,7 +77,8 @@ class Calibrator {
       // build_kernel names the fused tail "bn" (BatchNormalization) or "post_act" (activation).
       const std::string b_node = pair.next == "BatchNormalization" ? "bn" : "post_act";
       auto a = probe_time(k.a), b = probe_time(k.b), ab = probe_time(k.ab, b_node, &b_in_ab);
-      if (a && b && ab) result_.trace.fusion.push_back({pair.anchor, pair.next, *a, *b, *ab, b_in_ab});
+      if (a && b && ab)
+        result_.trace.fusion.push_back({pair.anchor, pair.next, *a, *b, *ab, b_in_ab});
       report("fusion");
     }
     rules_ = learn_fusion_rules(result_.trace.fusion);
@@ -99,9 +109,10 @@ class Calibrator {
       const Layer& layer = graph.layer(0);
       nlohmann::json weights = nlohmann::json::array();
       for (const auto& w : layer.weights) weights.push_back(w.shape);
-      r.shapes = {{"input", layer.inputs.empty() ? std::vector<int64_t>{} : layer.inputs[0].shape},
-                  {"output", layer.outputs.empty() ? std::vector<int64_t>{} : layer.outputs[0].shape},
-                  {"weights", weights}};
+      r.shapes = {
+          {"input", layer.inputs.empty() ? std::vector<int64_t>{} : layer.inputs[0].shape},
+          {"output", layer.outputs.empty() ? std::vector<int64_t>{} : layer.outputs[0].shape},
+          {"weights", weights}};
       r.median_ms = m.layers_median_ms;
       r.p10_ms = m.layers_p10_ms;
       r.p90_ms = m.layers_p90_ms;
@@ -110,7 +121,8 @@ class Calibrator {
       r.noisy = m.noisy;
       if (rapl_) {
         const double runs = m.repeats + options_.measure.warmup_runs;
-        r.energy_mJ = rapl_delta_mJ(energy_before, rapl_->read_mJ(), rapl_->max_range_mJ()) / std::max(1.0, runs);
+        r.energy_mJ = rapl_delta_mJ(energy_before, rapl_->read_mJ(), rapl_->max_range_mJ()) /
+                      std::max(1.0, runs);
       }
       return r;
     } catch (const InputError& e) {
@@ -146,14 +158,16 @@ class Calibrator {
   // Kernels whose in-sample log-linear error exceeds the refinement threshold, worst first.
   std::vector<KernelSpec> badly_predicted() {
     std::map<std::string, std::vector<size_t>> by_kind;
-    for (size_t i = 0; i < result_.trace.kernels.size(); ++i) by_kind[result_.trace.kernels[i].features.kind].push_back(i);
+    for (size_t i = 0; i < result_.trace.kernels.size(); ++i)
+      by_kind[result_.trace.kernels[i].features.kind].push_back(i);
     std::vector<std::pair<double, KernelSpec>> bad;
     for (const auto& [kind, idx] : by_kind) {
       // A few per kind and round: a time-proportional quota flooded Conv with single-round
       // neighbours of outliers and made the 1-thread profile worse (README, "sampling").
       const size_t quota = 3;
       std::vector<Sample> samples;
-      for (size_t i : idx) samples.push_back({result_.trace.kernels[i].features, result_.trace.kernels[i].median_ms});
+      for (size_t i : idx)
+        samples.push_back({result_.trace.kernels[i].features, result_.trace.kernels[i].median_ms});
       const KindModel m = fit_form("loglinear", samples, FitOptions{});
       std::vector<std::pair<double, size_t>> kind_bad;
       for (size_t j = 0; j < idx.size(); ++j) {
@@ -165,7 +179,8 @@ class Calibrator {
       for (size_t j = 0; j < kind_bad.size() && j < quota; ++j)
         bad.emplace_back(kind_bad[j].first, result_.trace.kernels[kind_bad[j].second].spec);
     }
-    std::sort(bad.begin(), bad.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    std::sort(bad.begin(), bad.end(),
+              [](const auto& x, const auto& y) { return x.first > y.first; });
     std::vector<KernelSpec> out;
     for (auto& [err, spec] : bad) out.push_back(spec);
     return out;
@@ -215,12 +230,15 @@ class Calibrator {
     }
     reference();
     // Second round over what was measured (interleaved in time with the first).
-    for (size_t i = 0; i < result_.trace.kernels.size() && !out_of_time(1.0 - options_.refine_fraction / 2); ++i) {
+    for (size_t i = 0;
+         i < result_.trace.kernels.size() && !out_of_time(1.0 - options_.refine_fraction / 2);
+         ++i) {
       remeasure_kernel(i);
       report("second round");
     }
     // Refinement: neighbours of badly predicted kernels (nn-Meter), else of remaining priors.
-    std::uniform_int_distribution<size_t> any_prior(0, std::max<size_t>(1, priors.specs.size()) - 1);
+    std::uniform_int_distribution<size_t> any_prior(0,
+                                                    std::max<size_t>(1, priors.specs.size()) - 1);
     while (!out_of_time()) {
       std::vector<KernelSpec> round = badly_predicted();
       if (round.size() > 24) round.resize(24);

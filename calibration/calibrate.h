@@ -19,15 +19,15 @@ struct CalibrateProgress {
 };
 
 struct CalibrateOptions {
-  double budget_s = 180;  // the default: 3 minutes on this 2-core machine
+  double budget_s = 180;                    // the default: 3 minutes on this 2-core machine
   std::vector<std::string> prior_models;    // ONNX files or suite names whose layers seed sampling
   std::vector<std::string> exclude_models;  // stems left out of the priors (leave-one-model-out)
   uint32_t seed = 1;
-  int spread_per_op = 10;          // space-filling kernels per op (Conv gets 4x)
+  int spread_per_op = 10;  // space-filling kernels per op (Conv gets 4x)
   // Budget split: priors+spread until 1-2f, a second measurement round until 1-f/2, refinement
   // (neighbours of badly predicted kernels) in the rest.
   double refine_fraction = 0.25;
-  double refine_error = 0.10;      // refine around kernels predicted worse than this (nn-Meter)
+  double refine_error = 0.10;  // refine around kernels predicted worse than this (nn-Meter)
   MeasureOptions measure;
   std::function<void(const CalibrateProgress&)> progress;
 };

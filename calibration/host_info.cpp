@@ -20,7 +20,9 @@ std::string host_cpu_model() {
   return "unknown";
 }
 
-int host_cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+int host_cores() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 double host_load_avg_1m() {
   std::ifstream in("/proc/loadavg");

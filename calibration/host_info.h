@@ -8,6 +8,6 @@ std::string host_cpu_model();  // /proc/cpuinfo "model name", or "unknown"
 int host_cores();              // logical CPUs
 double host_load_avg_1m();     // /proc/loadavg, -1 when unavailable
 std::string host_name();
-std::string utc_now_iso();     // 2026-11-26T13:00:00Z
+std::string utc_now_iso();  // 2026-11-26T13:00:00Z
 
 }  // namespace dnntune::calib

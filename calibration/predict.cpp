@@ -80,7 +80,8 @@ void compare(Prepared& p, const DeviceProfile& profile) {
       auto it = m.node_median_ms.find(node);
       if (it != m.node_median_ms.end()) measured += it->second;
     }
-    row.layers.push_back({p.graph.layer(i).name, p.graph.layer(i).kind, measured, pred.layers[i].latency_ms});
+    row.layers.push_back(
+        {p.graph.layer(i).name, p.graph.layer(i).kind, measured, pred.layers[i].latency_ms});
     if (measured < kLayerMapeFloorMs || !pred.layers[i].feasible) continue;
     ape_sum += std::abs(pred.layers[i].latency_ms - measured) / measured;
     ++row.layers_compared;
@@ -90,8 +91,9 @@ void compare(Prepared& p, const DeviceProfile& profile) {
 
 }  // namespace
 
-std::vector<ValidationRow> validate_models(const std::vector<std::string>& models, const DeviceProfile& profile,
-                                           Engine& engine, const MeasureOptions& measure_options, int rounds,
+std::vector<ValidationRow> validate_models(const std::vector<std::string>& models,
+                                           const DeviceProfile& profile, Engine& engine,
+                                           const MeasureOptions& measure_options, int rounds,
                                            double max_wait_s) {
   std::vector<Prepared> prepared;
   for (const auto& model : models) prepared.push_back(prepare(model, profile, engine));
@@ -103,13 +105,15 @@ std::vector<ValidationRow> validate_models(const std::vector<std::string>& model
         const auto start = std::chrono::steady_clock::now();
         while (true) {
           ratio = measure_reference_ms(engine) / profile.reference_ms;
-          const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          const double waited_s =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
           if (ratio <= 1.0 + kReferenceTolerance || waited_s >= max_wait_s) break;
           std::this_thread::sleep_for(std::chrono::milliseconds(500));
         }
       }
       Measurement m = measure(*p.loaded, measure_options);
-      if (!p.measured || m.median_ms < p.best.median_ms) p.best = std::move(m), p.reference_ratio = ratio;
+      if (!p.measured || m.median_ms < p.best.median_ms)
+        p.best = std::move(m), p.reference_ratio = ratio;
       p.measured = true;
     }
   std::vector<ValidationRow> rows;

@@ -40,8 +40,8 @@ struct ValidationRow {
   bool ran = false;
   std::string error;  // why the engine could not run it
   double measured_ms = 0, predicted_ms = 0, error_pct = 0;
-  double wall_ms = 0;     // uncorrected wall clock (measured_ms is contention-corrected)
-  double cpu_share = 1;   // the correction factor: 1 on an idle machine
+  double wall_ms = 0;    // uncorrected wall clock (measured_ms is contention-corrected)
+  double cpu_share = 1;  // the correction factor: 1 on an idle machine
   // Reference kernel now / at calibration when this model was measured (1 = same speed; 0 unknown).
   double reference_ratio = 0;
   // error_pct with the prediction scaled by reference_ratio (the machine's speed now relative to
@@ -58,7 +58,7 @@ struct ValidationRow {
 
 struct ValidationSummary {
   std::vector<ValidationRow> rows;
-  double within_10pct = 0, within_20pct = 0;  // fractions of the models that ran
+  double within_10pct = 0, within_20pct = 0;                    // fractions of the models that ran
   double adjusted_within_10pct = 0, adjusted_within_20pct = 0;  // on speed_adjusted_error_pct
 };
 
@@ -72,8 +72,9 @@ ValidationRow validate_model(const std::string& model, const DeviceProfile& prof
 // With a profile that knows its reference kernel time, each measurement waits (up to
 // `max_wait_s` per model and round) until the reference kernel runs within kReferenceTolerance of
 // its calibrated speed: the machine is measured in the state it was calibrated in.
-std::vector<ValidationRow> validate_models(const std::vector<std::string>& models, const DeviceProfile& profile,
-                                           Engine& engine, const MeasureOptions& measure_options, int rounds,
+std::vector<ValidationRow> validate_models(const std::vector<std::string>& models,
+                                           const DeviceProfile& profile, Engine& engine,
+                                           const MeasureOptions& measure_options, int rounds,
                                            double max_wait_s = 3);
 
 ValidationSummary summarize(std::vector<ValidationRow> rows);

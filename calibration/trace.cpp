@@ -17,14 +17,22 @@ uint64_t fnv1a64(const std::string& bytes) {
 }
 
 std::string header_to_line(const TraceHeader& h) {
-  nlohmann::json j = {{"record", "header"},     {"format", kTraceFormat},
-                      {"version", kTraceVersion}, {"host_cpu", h.host_cpu},
-                      {"cores", h.cores},       {"engine", h.engine},
-                      {"engine_version", h.engine_version}, {"threads", h.threads},
-                      {"date", h.date},         {"tool_version", h.tool_version},
-                      {"budget_s", h.budget_s}, {"load_avg_1m", h.load_avg_1m},
-                      {"priors", h.priors},     {"excluded_models", h.excluded_models},
-                      {"rapl", h.rapl},         {"timing", h.timing},
+  nlohmann::json j = {{"record", "header"},
+                      {"format", kTraceFormat},
+                      {"version", kTraceVersion},
+                      {"host_cpu", h.host_cpu},
+                      {"cores", h.cores},
+                      {"engine", h.engine},
+                      {"engine_version", h.engine_version},
+                      {"threads", h.threads},
+                      {"date", h.date},
+                      {"tool_version", h.tool_version},
+                      {"budget_s", h.budget_s},
+                      {"load_avg_1m", h.load_avg_1m},
+                      {"priors", h.priors},
+                      {"excluded_models", h.excluded_models},
+                      {"rapl", h.rapl},
+                      {"timing", h.timing},
                       {"reference_ms", h.reference_ms}};
   return j.dump();
 }
@@ -36,8 +44,10 @@ std::string kernel_to_line(const KernelRecord& r) {
                       {"features", features_to_json(r.features)},
                       {"shapes", r.shapes},
                       {"macs", r.features.macs},
-                      {"bytes", {{"input", r.features.input_bytes}, {"output", r.features.output_bytes},
-                                 {"weight", r.features.weight_bytes}}},
+                      {"bytes",
+                       {{"input", r.features.input_bytes},
+                        {"output", r.features.output_bytes},
+                        {"weight", r.features.weight_bytes}}},
                       {"median_ms", r.median_ms},
                       {"p10_ms", r.p10_ms},
                       {"p90_ms", r.p90_ms},
@@ -49,8 +59,12 @@ std::string kernel_to_line(const KernelRecord& r) {
 }
 
 std::string fusion_to_line(const FusionProbe& p) {
-  return nlohmann::json{{"record", "fusion_probe"}, {"anchor", p.anchor}, {"next", p.next},
-                        {"a_ms", p.a_ms},           {"b_ms", p.b_ms},     {"ab_ms", p.ab_ms},
+  return nlohmann::json{{"record", "fusion_probe"},
+                        {"anchor", p.anchor},
+                        {"next", p.next},
+                        {"a_ms", p.a_ms},
+                        {"b_ms", p.b_ms},
+                        {"ab_ms", p.ab_ms},
                         {"b_in_ab_ms", p.b_in_ab_ms}}
       .dump();
 }
@@ -77,12 +91,16 @@ Trace parse_trace(const std::string& text, const std::string& source) {
     const std::string kind = j.at("record").get<std::string>();
     try {
       if (!have_header) {
-        if (kind != "header") throw InputError(source, where + "the first record must be the header, got '" + kind + "'");
+        if (kind != "header")
+          throw InputError(source,
+                           where + "the first record must be the header, got '" + kind + "'");
         if (j.value("format", std::string()) != kTraceFormat)
-          throw InputError(source, where + "not a dnntune calibration trace (format '" + j.value("format", std::string()) + "')");
+          throw InputError(source, where + "not a dnntune calibration trace (format '" +
+                                       j.value("format", std::string()) + "')");
         const int version = j.value("version", 0);
         if (version != kTraceVersion)
-          throw InputError(source, where + "trace version " + std::to_string(version) + " is not supported (this dnntune reads version " +
+          throw InputError(source, where + "trace version " + std::to_string(version) +
+                                       " is not supported (this dnntune reads version " +
                                        std::to_string(kTraceVersion) + ")");
         auto& h = trace.header;
         h.host_cpu = j.at("host_cpu").get<std::string>();
@@ -103,7 +121,8 @@ Trace parse_trace(const std::string& text, const std::string& source) {
       } else if (kind == "kernel") {
         KernelRecord r;
         if (!j.contains("spec")) throw InputError(source, where + "kernel record lacks key 'spec'");
-        if (!j.contains("features")) throw InputError(source, where + "kernel record lacks key 'features'");
+        if (!j.contains("features"))
+          throw InputError(source, where + "kernel record lacks key 'features'");
         try {
           r.spec = spec_from_json(j.at("spec"), source);
           r.features = features_from_json(j.at("features"), source);
@@ -135,10 +154,12 @@ Trace parse_trace(const std::string& text, const std::string& source) {
       } else if (kind == "header") {
         throw InputError(source, where + "a second header record");
       } else {
-        throw InputError(source, where + "unknown record '" + kind + "' (known: header, kernel, fusion_probe)");
+        throw InputError(
+            source, where + "unknown record '" + kind + "' (known: header, kernel, fusion_probe)");
       }
     } catch (const nlohmann::json::exception& e) {
-      throw InputError(source, where + kind + " record has a missing or mistyped key (" + std::string(e.what()) + ")");
+      throw InputError(source, where + kind + " record has a missing or mistyped key (" +
+                                   std::string(e.what()) + ")");
     }
   }
   if (!have_header) throw InputError(source, "empty trace: no header record");

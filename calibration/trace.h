@@ -35,12 +35,12 @@ struct TraceHeader {
   std::string date;  // ISO 8601 UTC
   std::string tool_version;
   double budget_s = 0;
-  double load_avg_1m = 0;  // machine load when calibration started
+  double load_avg_1m = 0;                    // machine load when calibration started
   std::vector<std::string> priors;           // models whose layers seeded the sampling
   std::vector<std::string> excluded_models;  // models left out of the priors (leave-one-out)
   bool rapl = false;
   std::string timing = "wall";  // "wall" or "contention-corrected" (see MeasureOptions)
-  double reference_ms = 0;      // reference kernel (reference.h), lowest of its measurements; 0 unknown
+  double reference_ms = 0;  // reference kernel (reference.h), lowest of its measurements; 0 unknown
 };
 
 struct KernelRecord {

@@ -1,3 +1,5 @@
 #include "experiments/cli/command_registry.h"
 
-int main(int argc, char** argv) { return dnntune::cli::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+  return dnntune::cli::run_cli(argc, argv);
+}

@@ -46,7 +46,8 @@ OwnedScenario roofline_scenario(const hw::DeviceSpec& mobile, const hw::DeviceSp
   if (cloud.processors.empty())
     throw std::logic_error("roofline_scenario: the cloud needs a processor");
   owned.models.push_back(hw::make_roofline_model(cloud, cloud.processors.front()));
-  owned.scenario = scenario_from_devices(mobile, phone_models, cloud, owned.models.back().get(), link);
+  owned.scenario =
+      scenario_from_devices(mobile, phone_models, cloud, owned.models.back().get(), link);
   return owned;
 }
 

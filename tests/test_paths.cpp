@@ -4,7 +4,9 @@
 
 namespace dnntune::test {
 
-std::string source_dir() { return DNNTUNE_SOURCE_DIR; }
+std::string source_dir() {
+  return DNNTUNE_SOURCE_DIR;
+}
 
 std::string shared_dir() {
   const auto p = std::filesystem::path(DNNTUNE_SOURCE_DIR).parent_path() / "shared";

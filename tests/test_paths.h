@@ -6,14 +6,14 @@
 
 namespace dnntune::test {
 
-std::string source_dir();        // the project root
-std::string shared_dir();        // <root>/../shared, or "" when absent
+std::string source_dir();                            // the project root
+std::string shared_dir();                            // <root>/../shared, or "" when absent
 std::string test_data(const std::string& relative);  // <root>/tests/data/<relative>
 
 }  // namespace dnntune::test
 
-#define DNNTUNE_REQUIRE_SHARED()                                                      \
-  do {                                                                                \
-    if (::dnntune::test::shared_dir().empty())                                        \
-      GTEST_SKIP() << "../shared is absent (fresh clone): this test needs its data";  \
+#define DNNTUNE_REQUIRE_SHARED()                                                     \
+  do {                                                                               \
+    if (::dnntune::test::shared_dir().empty())                                       \
+      GTEST_SKIP() << "../shared is absent (fresh clone): this test needs its data"; \
   } while (0)

@@ -13,9 +13,9 @@ struct MeasureOptions {
   int warmup_runs = 1;
   int min_repeats = 5;
   int max_repeats = 25;
-  double max_time_ms = 400;        // stop repeating once this much time was spent (after min_repeats)
-  double stable_rel = 0.02;        // stop when the median moved less than this over the last 3 runs
-  double noisy_spread = 0.25;      // (p90 - p10) / median above this marks the sample noisy
+  double max_time_ms = 400;    // stop repeating once this much time was spent (after min_repeats)
+  double stable_rel = 0.02;    // stop when the median moved less than this over the last 3 runs
+  double noisy_spread = 0.25;  // (p90 - p10) / median above this marks the sample noisy
   // Contention correction for a shared machine: a pass that got less CPU than `threads` cores
   // for its whole wall time was preempted; its times are scaled by (cpu_ms / threads) / wall_ms
   // (never up). On an idle machine the factor is 1 and the times are plain wall clock. Applied

@@ -26,16 +26,22 @@ const onnx::TensorProto* find_initializer(const onnx::GraphProto& graph, const s
 bool scalar_of(const onnx::TensorProto& t, float& value) {
   if (element_count(t) != 1) return false;
   if (t.data_type() == onnx::TensorProto::FLOAT) {
-    if (t.float_data_size() == 1) value = t.float_data(0);
-    else if (t.raw_data().size() == sizeof(float)) std::memcpy(&value, t.raw_data().data(), sizeof(float));
-    else return false;
+    if (t.float_data_size() == 1)
+      value = t.float_data(0);
+    else if (t.raw_data().size() == sizeof(float))
+      std::memcpy(&value, t.raw_data().data(), sizeof(float));
+    else
+      return false;
     return true;
   }
   if (t.data_type() == onnx::TensorProto::DOUBLE) {
     double d = 0;
-    if (t.double_data_size() == 1) d = t.double_data(0);
-    else if (t.raw_data().size() == sizeof(double)) std::memcpy(&d, t.raw_data().data(), sizeof(double));
-    else return false;
+    if (t.double_data_size() == 1)
+      d = t.double_data(0);
+    else if (t.raw_data().size() == sizeof(double))
+      std::memcpy(&d, t.raw_data().data(), sizeof(double));
+    else
+      return false;
     value = static_cast<float>(d);
     return true;
   }
@@ -59,10 +65,11 @@ void fill_stripped_weights(onnx::ModelProto& model, uint32_t seed) {
     int64_t fan_in = 1;
     for (int i = 1; i < t.dims_size(); ++i) fan_in *= t.dims(i);
     std::uniform_real_distribution<float> dist =
-        t.dims_size() >= 2 ? std::uniform_real_distribution<float>(
-                                 -std::sqrt(6.0f / static_cast<float>(std::max<int64_t>(fan_in, 1))),
-                                 std::sqrt(6.0f / static_cast<float>(std::max<int64_t>(fan_in, 1))))
-                           : std::uniform_real_distribution<float>(0.5f, 1.0f);
+        t.dims_size() >= 2
+            ? std::uniform_real_distribution<float>(
+                  -std::sqrt(6.0f / static_cast<float>(std::max<int64_t>(fan_in, 1))),
+                  std::sqrt(6.0f / static_cast<float>(std::max<int64_t>(fan_in, 1))))
+            : std::uniform_real_distribution<float>(0.5f, 1.0f);
     std::string raw(static_cast<size_t>(n) * sizeof(float), '\0');
     auto* out = reinterpret_cast<float*>(raw.data());
     for (int64_t i = 0; i < n; ++i) out[i] = dist(rng);

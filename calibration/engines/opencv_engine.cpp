@@ -41,10 +41,13 @@ std::string first_line(const std::string& text) {
 
 class OpenCvModel : public LoadedModel {
  public:
-  OpenCvModel(cv::dnn::Net net, std::vector<std::string> layer_to_node, std::vector<std::string> all_nodes,
+  OpenCvModel(cv::dnn::Net net, std::vector<std::string> layer_to_node,
+              std::vector<std::string> all_nodes,
               std::vector<std::pair<std::string, cv::Mat>> inputs)
-      : net_(std::move(net)), layer_to_node_(std::move(layer_to_node)),
-        all_nodes_(std::move(all_nodes)), inputs_(std::move(inputs)) {
+      : net_(std::move(net)),
+        layer_to_node_(std::move(layer_to_node)),
+        all_nodes_(std::move(all_nodes)),
+        inputs_(std::move(inputs)) {
     out_names_ = net_.getUnconnectedOutLayersNames();
   }
 
@@ -80,14 +83,18 @@ class OpenCvModel : public LoadedModel {
 }  // namespace
 
 OpenCvEngine::OpenCvEngine(int threads) : threads_(threads) {
-  if (threads < 1) throw InputError("<command line>", "--threads must be >= 1, got " + std::to_string(threads));
+  if (threads < 1)
+    throw InputError("<command line>", "--threads must be >= 1, got " + std::to_string(threads));
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   cv::setNumThreads(threads);
 }
 
-std::string OpenCvEngine::version() const { return CV_VERSION; }
+std::string OpenCvEngine::version() const {
+  return CV_VERSION;
+}
 
-std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original, const std::string& source) {
+std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original,
+                                                const std::string& source) {
   cv::setNumThreads(threads_);
   onnx::ModelProto model = original;
   fill_stripped_weights(model);
@@ -99,14 +106,17 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
   try {
     net = cv::dnn::readNetFromONNX(bytes.data(), bytes.size());
   } catch (const cv::Exception& e) {
-    // OpenCV's message names the node: "... Node [Gather@ai.onnx]:(onnx_node!Gather_0) parse error: ..."
+    // OpenCV's message names the node: "... Node [Gather@ai.onnx]:(onnx_node!Gather_0) parse error:
+    // ..."
     const std::string what = e.what();
     std::smatch m;
     static const std::regex node_re(R"(Node \[([^\]]*)\]:\(([^)]*)\))");
     if (std::regex_search(what, m, node_re))
-      throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " rejects node '" + strip_prefix(m[2].str()) +
-                                   "' (" + m[1].str() + "): " + first_line(what.substr(m.position(0) + m.length(0))));
-    throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " cannot import the model: " + first_line(e.err));
+      throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " rejects node '" +
+                                   strip_prefix(m[2].str()) + "' (" + m[1].str() +
+                                   "): " + first_line(what.substr(m.position(0) + m.length(0))));
+    throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) +
+                                 " cannot import the model: " + first_line(e.err));
   }
   net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
   net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
@@ -130,13 +140,16 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
     static const std::string kPrefix = "onnx_node!";
     if (layer.compare(0, kPrefix.size(), kPrefix) == 0) layer = layer.substr(kPrefix.size());
     auto it = name2node.find(layer);
-    // Helper layers: "<output>/suffix" or "<output>_suffix"; map them to the longest matching output.
+    // Helper layers: "<output>/suffix" or "<output>_suffix"; map them to the longest matching
+    // output.
     std::string best;
-    if (it != name2node.end()) best = it->second;
+    if (it != name2node.end())
+      best = it->second;
     else {
       size_t best_len = 0;
       for (const auto& [out, node] : name2node)
-        if (out.size() > best_len && layer.compare(0, out.size(), out) == 0) best = node, best_len = out.size();
+        if (out.size() > best_len && layer.compare(0, out.size(), out) == 0)
+          best = node, best_len = out.size();
     }
     if (layer_to_node.size() < static_cast<size_t>(id)) layer_to_node.resize(id);
     layer_to_node[id - 1] = best;
@@ -157,12 +170,14 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
     rng.fill(blob, cv::RNG::UNIFORM, 0.0, 1.0);
     inputs.emplace_back(in.name(), blob);
   }
-  auto loaded = std::make_unique<OpenCvModel>(std::move(net), std::move(layer_to_node), std::move(all_nodes),
-                                              std::move(inputs));
+  auto loaded = std::make_unique<OpenCvModel>(std::move(net), std::move(layer_to_node),
+                                              std::move(all_nodes), std::move(inputs));
   try {
     loaded->run();  // the first pass finishes OpenCV's setup (layer fusion, allocation)
   } catch (const cv::Exception& e) {
-    throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " fails to run the model (in " + e.func + "): " + first_line(e.err));
+    throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) +
+                                 " fails to run the model (in " + e.func +
+                                 "): " + first_line(e.err));
   }
   return loaded;
 }
@@ -172,6 +187,8 @@ std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions
   throw InputError("<command line>", "unknown engine '" + name + "'; known: opencv");
 }
 
-std::vector<std::string> engine_names() { return {"opencv"}; }
+std::vector<std::string> engine_names() {
+  return {"opencv"};
+}
 
 }  // namespace dnntune::calib

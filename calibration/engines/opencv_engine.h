@@ -14,7 +14,8 @@ class OpenCvEngine : public Engine {
   int threads() const override { return threads_; }
   // Fills stripped weights, rewrites Clip inputs to attributes, then imports. Throws
   // InputError(source, "OpenCV DNN 4.6 rejects node '...' (...)") when the importer fails.
-  std::unique_ptr<LoadedModel> load(const onnx::ModelProto& model, const std::string& source) override;
+  std::unique_ptr<LoadedModel> load(const onnx::ModelProto& model,
+                                    const std::string& source) override;
 
  private:
   int threads_;

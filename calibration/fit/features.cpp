@@ -11,7 +11,8 @@ int64_t attr_first(const nlohmann::json& attrs, const std::string& key, int64_t 
   if (!attrs.is_object() || !attrs.contains(key)) return fallback;
   const auto& v = attrs.at(key);
   if (v.is_number()) return static_cast<int64_t>(v.get<double>());
-  if (v.is_array() && !v.empty() && v[0].is_number()) return static_cast<int64_t>(v[0].get<double>());
+  if (v.is_array() && !v.empty() && v[0].is_number())
+    return static_cast<int64_t>(v[0].get<double>());
   return fallback;
 }
 
@@ -32,19 +33,24 @@ LayerFeatures features_of(const Layer& layer) {
   f.output_bytes = static_cast<double>(layer.output_bytes);
   f.weight_bytes = static_cast<double>(layer.weight_bytes);
   f.fused_ops = static_cast<int>(layer.ops.size()) - 1;
-  const std::vector<int64_t> in = layer.inputs.empty() ? std::vector<int64_t>{} : layer.inputs[0].shape;
-  const std::vector<int64_t> out = layer.outputs.empty() ? std::vector<int64_t>{} : layer.outputs[0].shape;
+  const std::vector<int64_t> in =
+      layer.inputs.empty() ? std::vector<int64_t>{} : layer.inputs[0].shape;
+  const std::vector<int64_t> out =
+      layer.outputs.empty() ? std::vector<int64_t>{} : layer.outputs[0].shape;
   f.out_spatial = spatial(out);
   if (out.size() >= 2) f.out_channels = static_cast<double>(out[1]);
-  if (layer.kind == "Conv" && !layer.weights.empty() && layer.weights[0].shape.size() == 4 && in.size() == 4) {
+  if (layer.kind == "Conv" && !layer.weights.empty() && layer.weights[0].shape.size() == 4 &&
+      in.size() == 4) {
     const auto& w = layer.weights[0].shape;
     f.kernel_area = static_cast<double>(w[2] * w[3]);
     f.stride = static_cast<double>(attr_first(layer.attributes, "strides", 1));
     f.in_channels_per_group = static_cast<double>(w[1]);
     f.out_channels = static_cast<double>(w[0]);
     const int64_t group = w[1] > 0 ? in[1] / w[1] : 1;
-    if (group > 1 && w[1] == 1) f.kind = "Conv.dw";
-    else if (w[2] == 1 && w[3] == 1) f.kind = "Conv.1x1";
+    if (group > 1 && w[1] == 1)
+      f.kind = "Conv.dw";
+    else if (w[2] == 1 && w[3] == 1)
+      f.kind = "Conv.1x1";
   } else if ((layer.kind == "Gemm" || layer.kind == "MatMul") && !in.empty() && !out.empty()) {
     f.in_channels_per_group = static_cast<double>(in.back());
     f.out_channels = static_cast<double>(out.back());
@@ -79,7 +85,8 @@ LayerFeatures features_from_json(const nlohmann::json& j, const std::string& fil
     return j.at(key).get<double>();
   };
   LayerFeatures f;
-  if (!j.contains("kind") || !j.at("kind").is_string()) throw InputError(file, "layer features lack key 'kind'");
+  if (!j.contains("kind") || !j.at("kind").is_string())
+    throw InputError(file, "layer features lack key 'kind'");
   f.kind = j.at("kind").get<std::string>();
   f.macs = num("macs");
   f.flops = num("flops");
@@ -96,9 +103,9 @@ LayerFeatures features_from_json(const nlohmann::json& j, const std::string& fil
 }
 
 const std::vector<std::string>& log_feature_names() {
-  static const std::vector<std::string> names = {"1",           "log_macs",   "log_input_mb", "log_output_mb",
-                                                 "log_weight_mb", "log_kernel", "log_stride", "log_cin_g",
-                                                 "log_cout",    "log_spatial"};
+  static const std::vector<std::string> names = {
+      "1",          "log_macs",   "log_input_mb", "log_output_mb", "log_weight_mb",
+      "log_kernel", "log_stride", "log_cin_g",    "log_cout",      "log_spatial"};
   return names;
 }
 
@@ -138,7 +145,9 @@ std::vector<double> regression_features(const LayerFeatures& f) {
   return x;
 }
 
-size_t regression_feature_count() { return kRegressionFeatures; }
+size_t regression_feature_count() {
+  return kRegressionFeatures;
+}
 
 std::vector<std::string> kind_fallbacks(const std::string& kind) {
   std::vector<std::string> chain = {kind};
@@ -146,7 +155,8 @@ std::vector<std::string> kind_fallbacks(const std::string& kind) {
   if (kind == "MatMul") chain.push_back("Gemm");
   if (kind == "Gemm") chain.push_back("MatMul");
   if (kind == "AveragePool") chain.push_back("MaxPool");
-  if (kind == "Reshape" || kind == "Flatten" || kind == "Squeeze" || kind == "Unsqueeze") chain.push_back("Flatten");
+  if (kind == "Reshape" || kind == "Flatten" || kind == "Squeeze" || kind == "Unsqueeze")
+    chain.push_back("Flatten");
   if (kind != "default") chain.push_back("default");
   return chain;
 }

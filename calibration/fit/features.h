@@ -19,7 +19,7 @@ struct LayerFeatures {
   double input_bytes = 0;
   double output_bytes = 0;
   double weight_bytes = 0;
-  double kernel_area = 1;          // kh * kw (Conv, pooling); 1 otherwise
+  double kernel_area = 1;  // kh * kw (Conv, pooling); 1 otherwise
   double stride = 1;
   double in_channels_per_group = 1;  // Conv: C_in / group; Gemm/MatMul: input features
   double out_channels = 1;           // Conv: C_out; Gemm/MatMul: output features; else channels

@@ -12,15 +12,17 @@
 
 namespace dnntune::calib {
 
-DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces, const FitProfileOptions& options,
-                          std::vector<std::string>* notes) {
+DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces,
+                          const FitProfileOptions& options, std::vector<std::string>* notes) {
   if (traces.empty()) throw InputError("<command line>", "dnntune fit needs at least one trace");
   const TraceHeader& first = traces.front().second.header;
   DeviceProfile p;
   p.engine = first.engine;
   p.engine_version = first.engine_version;
   p.threads = first.threads;
-  p.device = options.device.empty() ? "host-" + first.engine + "-" + std::to_string(first.threads) + "t" : options.device;
+  p.device = options.device.empty()
+                 ? "host-" + first.engine + "-" + std::to_string(first.threads) + "t"
+                 : options.device;
   std::map<std::string, std::vector<Sample>> clean, all;
   std::vector<const KernelRecord*> records;
   std::vector<FusionProbe> probes;
@@ -30,21 +32,24 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
   for (const auto& [path, trace] : traces) {
     const auto& h = trace.header;
     if (h.engine != first.engine || h.threads != first.threads || h.host_cpu != first.host_cpu)
-      throw InputError(path, "trace is from " + h.engine + " with " + std::to_string(h.threads) + " threads on '" +
-                                 h.host_cpu + "', the first trace from " + first.engine + " with " +
-                                 std::to_string(first.threads) + " threads on '" + first.host_cpu +
+      throw InputError(path, "trace is from " + h.engine + " with " + std::to_string(h.threads) +
+                                 " threads on '" + h.host_cpu + "', the first trace from " +
+                                 first.engine + " with " + std::to_string(first.threads) +
+                                 " threads on '" + first.host_cpu +
                                  "': one profile describes one device and engine setting");
     char hash[17];
-    std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(trace.content_hash));
+    std::snprintf(hash, sizeof(hash), "%016llx",
+                  static_cast<unsigned long long>(trace.content_hash));
     p.provenance.traces.emplace_back(path, hash);
     p.provenance.kernels += static_cast<int>(trace.kernels.size());
     p.provenance.load_avg_1m = std::max(p.provenance.load_avg_1m, h.load_avg_1m);
     probes.insert(probes.end(), trace.fusion.begin(), trace.fusion.end());
     if (h.reference_ms > 0)
-      p.reference_ms = p.reference_ms > 0 ? std::min(p.reference_ms, h.reference_ms) : h.reference_ms;
+      p.reference_ms =
+          p.reference_ms > 0 ? std::min(p.reference_ms, h.reference_ms) : h.reference_ms;
     for (const auto& k : trace.kernels)
-      if (std::find(options.exclude_models.begin(), options.exclude_models.end(), k.spec.source_model) ==
-          options.exclude_models.end())
+      if (std::find(options.exclude_models.begin(), options.exclude_models.end(),
+                    k.spec.source_model) == options.exclude_models.end())
         records.push_back(&k);
   }
   p.fusion = learn_fusion_rules(probes);
@@ -59,7 +64,8 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
       std::vector<std::string> tail;
       if (!k.spec.activation.empty()) tail.push_back(k.spec.activation);
       if (pass == 0 && !tail.empty()) continue;
-      const double tail_ms = pass == 0 ? 0.0 : p.fused_tail_ms(k.spec.op, tail, k.features.output_bytes);
+      const double tail_ms =
+          pass == 0 ? 0.0 : p.fused_tail_ms(k.spec.op, tail, k.features.output_bytes);
       const Sample s{k.features, std::max(k.median_ms - tail_ms, 0.3 * k.median_ms)};
       all[k.features.kind].push_back(s);
       if (!k.noisy) clean[k.features.kind].push_back(s);
@@ -84,7 +90,8 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
   }
   // The wall clock of a forward pass exceeds the sum of its layers by a per-run constant.
   p.run_overhead_ms = percentile(overheads, 0.5);
-  if (probes.empty() && notes) notes->push_back("no fusion probes in the traces: default fusion rules kept");
+  if (probes.empty() && notes)
+    notes->push_back("no fusion probes in the traces: default fusion rules kept");
   if (energy_n > 0) {
     p.power.source = "rapl";
     p.power.active_W = energy_power_sum / energy_n;
@@ -96,8 +103,9 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     p.power.idle_W = options.declared_idle_W;
   } else {
     if (notes)
-      notes->push_back("no RAPL energy in the traces (this machine exposes no /sys/class/powercap counters): "
-                       "power uses the declared active/idle values");
+      notes->push_back(
+          "no RAPL energy in the traces (this machine exposes no /sys/class/powercap counters): "
+          "power uses the declared active/idle values");
     p.power.source = options.declared_active_W > 0 ? "declared" : "undeclared";
     p.power.active_W = options.declared_active_W;
     p.power.idle_W = options.declared_idle_W;

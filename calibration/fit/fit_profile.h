@@ -12,7 +12,7 @@
 namespace dnntune::calib {
 
 struct FitProfileOptions {
-  std::string device;       // empty: "host-<engine>-<threads>t"
+  std::string device;  // empty: "host-<engine>-<threads>t"
   FitOptions fit;
   // Power when RAPL energy is absent: declared values, or a meter's log (CSV time_s,power_W).
   double declared_active_W = 0, declared_idle_W = 0;
@@ -20,11 +20,12 @@ struct FitProfileOptions {
   // Leave-one-model-out: kernels whose spec comes from these models' layers (their priors and
   // every neighbour or refinement derived from them) are left out of the fit.
   std::vector<std::string> exclude_models;
-  bool drop_noisy = true;   // drop kernels flagged noisy when their kind keeps >= 8 clean ones
+  bool drop_noisy = true;  // drop kernels flagged noisy when their kind keeps >= 8 clean ones
 };
 
 // Throws InputError when traces disagree on engine/threads or hold no kernels.
-DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces, const FitProfileOptions& options,
+DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces,
+                          const FitProfileOptions& options,
                           std::vector<std::string>* notes = nullptr);
 
 }  // namespace dnntune::calib

@@ -12,10 +12,17 @@ bool probe_says_fused(const FusionProbe& p) {
 }
 
 const std::vector<FusionPair>& fusion_pairs() {
-  static const std::vector<FusionPair> pairs = {
-      {"Conv", "BatchNormalization"}, {"Conv", "Relu"},    {"Conv", "Clip"},        {"Conv", "Sigmoid"},
-      {"Conv", "HardSigmoid"},        {"Conv", "Tanh"},    {"Conv", "LeakyRelu"},   {"Gemm", "Relu"},
-      {"MatMul", "Relu"},             {"Add", "Relu"},     {"BatchNormalization", "Relu"}};
+  static const std::vector<FusionPair> pairs = {{"Conv", "BatchNormalization"},
+                                                {"Conv", "Relu"},
+                                                {"Conv", "Clip"},
+                                                {"Conv", "Sigmoid"},
+                                                {"Conv", "HardSigmoid"},
+                                                {"Conv", "Tanh"},
+                                                {"Conv", "LeakyRelu"},
+                                                {"Gemm", "Relu"},
+                                                {"MatMul", "Relu"},
+                                                {"Add", "Relu"},
+                                                {"BatchNormalization", "Relu"}};
   return pairs;
 }
 
@@ -39,8 +46,10 @@ FusionKernels fusion_kernels(const FusionPair& pair) {
     out_shape = a.input;
   }
   KernelSpec ab = a;
-  if (pair.next == "BatchNormalization") ab.batch_norm = true;
-  else ab.activation = pair.next;
+  if (pair.next == "BatchNormalization")
+    ab.batch_norm = true;
+  else
+    ab.activation = pair.next;
   KernelSpec b;
   b.op = pair.next;
   b.input = out_shape;
@@ -86,11 +95,13 @@ FusionRules learn_fusion_rules(const std::vector<FusionProbe>& probes) {
   rules.push_back(conv);
   // Gemm and MatMul share one rule in the defaults; probes may differ, so keep them apart.
   for (const std::string anchor : {"Gemm", "MatMul"}) {
-    FusionRule r{anchor == "Gemm" ? "gemm_bias_act" : "matmul_bias_act", {anchor}, {{{"Add"}, true}}};
+    FusionRule r{
+        anchor == "Gemm" ? "gemm_bias_act" : "matmul_bias_act", {anchor}, {{{"Add"}, true}}};
     if (auto a = absorbed(anchor, true); !a.empty()) r.steps.push_back({a, true});
     rules.push_back(r);
   }
-  if (auto a = absorbed("Add", true); !a.empty()) rules.push_back({"add_act", {"Add"}, {{a, true}}});
+  if (auto a = absorbed("Add", true); !a.empty())
+    rules.push_back({"add_act", {"Add"}, {{a, true}}});
   if (auto a = absorbed("BatchNormalization", true); !a.empty())
     rules.push_back({"bn_act", {"BatchNormalization"}, {{a, true}}});
   return rules;

@@ -1,12 +1,13 @@
 #pragma once
 // The engine's fusion behaviour, learned from paired kernels with nn-Meter's rule (Zhang et al.,
-// MobiSys 2021, Sec. 4.1): operators A and B are fused when T(A) + T(B) - T(AB) > 0.5 * min(T(A), T(B)).
+// MobiSys 2021, Sec. 4.1): operators A and B are fused when T(A) + T(B) - T(AB) > 0.5 * min(T(A),
+// T(B)).
 #include <map>
 #include <string>
 #include <vector>
 
-#include "calibration/trace.h"
 #include "calibration/kernels/kernel_spec.h"
+#include "calibration/trace.h"
 #include "traces/graph/fusion_rules.h"
 
 namespace dnntune::calib {

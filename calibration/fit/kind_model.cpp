@@ -6,8 +6,10 @@
 #include <numeric>
 #include <opencv2/core.hpp>
 #include <opencv2/flann.hpp>
-#include <opencv2/flann/kdtree_single_index.h>
 #include <unsupported/Eigen/LevenbergMarquardt>
+
+// Needs opencv2/flann.hpp first (its own macros): a separate block keeps that order.
+#include <opencv2/flann/kdtree_single_index.h>
 
 namespace dnntune::calib {
 
@@ -28,7 +30,8 @@ struct RooflineFunctor : Eigen::DenseFunctor<double> {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   RooflineFunctor(Eigen::MatrixXd x_, Eigen::VectorXd y_)
-      : DenseFunctor<double>(static_cast<int>(x_.cols()), static_cast<int>(x_.rows())), x(std::move(x_)),
+      : DenseFunctor<double>(static_cast<int>(x_.cols()), static_cast<int>(x_.rows())),
+        x(std::move(x_)),
         y(std::move(y_)) {}
   int operator()(const Eigen::VectorXd& p, Eigen::VectorXd& r) const {
     r = (x * p.cwiseProduct(p) - y).cwiseQuotient(y);
@@ -69,15 +72,16 @@ std::vector<double> fit_roofline(const std::vector<Sample>& samples) {
     }
     p.setZero();
     const double scale = ratio_sum / n;
-    if (compute) p(1) = std::sqrt(scale);
-    else p(2) = p(3) = std::sqrt(scale);
+    if (compute)
+      p(1) = std::sqrt(scale);
+    else
+      p(2) = p(3) = std::sqrt(scale);
     if (scale == 0) p(0) = std::sqrt(y.mean());
   }
   std::vector<double> coef(5);
   for (int j = 0; j < 5; ++j) coef[j] = p(j) * p(j);
   return coef;
 }
-
 
 std::vector<double> fit_loglinear(const std::vector<Sample>& samples, double lambda) {
   const int n = static_cast<int>(samples.size());
@@ -120,14 +124,16 @@ std::vector<double> standardized(const std::vector<double>& lf, const std::vecto
 double KindModel::predict_ms(const LayerFeatures& f) const {
   double t = 0;
   if (form == "roofline") {
-    const double in[5] = {1.0, f.macs / 1e6, f.input_bytes / 1e6, f.output_bytes / 1e6, f.weight_bytes / 1e6};
+    const double in[5] = {1.0, f.macs / 1e6, f.input_bytes / 1e6, f.output_bytes / 1e6,
+                          f.weight_bytes / 1e6};
     for (size_t j = 0; j < 5 && j < roofline.size(); ++j) t += roofline[j] * in[j];
   } else {
     // Hot path of predict (a 1,000-layer model in < 1 ms): no allocations, partial distances.
     double x[kRegressionFeatures];
     regression_features_into(f, x);
     double log_t = 0;
-    for (size_t j = 0; j < loglinear.size() && j < kRegressionFeatures; ++j) log_t += loglinear[j] * x[j];
+    for (size_t j = 0; j < loglinear.size() && j < kRegressionFeatures; ++j)
+      log_t += loglinear[j] * x[j];
     if (form == "loglinear_knn" && !knn_points.empty() && knn_k > 0) {
       constexpr size_t kDim = kLogFeatures - 1;
       constexpr int kMaxK = 16;
@@ -161,10 +167,12 @@ double KindModel::predict_ms(const LayerFeatures& f) const {
         cvflann::KNNResultSet<double> result(k);
         result.init(idx, dist);
         // eps 0.5: neighbours within 1.5x of the true k-th distance; the correction is a smooth
-        // inverse-distance average, so this trades nothing visible for a 1,000-layer predict < 1 ms.
+        // inverse-distance average, so this trades nothing visible for a 1,000-layer predict < 1
+        // ms.
         knn_index->tree->findNeighbors(result, z, cvflann::SearchParams(32, 0.5f));
         found = static_cast<int>(result.size());
-        for (int n = 0; n < found; ++n) best_d[n] = dist[n], best_i[n] = static_cast<size_t>(idx[n]);
+        for (int n = 0; n < found; ++n)
+          best_d[n] = dist[n], best_i[n] = static_cast<size_t>(idx[n]);
       } else {
         for (size_t i = 0; i < knn_points.size(); ++i) consider(i);
       }
@@ -196,7 +204,8 @@ void build_knn_index(KindModel& m) {
   m.knn_index = std::move(index);
 }
 
-KindModel fit_form(const std::string& form, const std::vector<Sample>& samples, const FitOptions& options) {
+KindModel fit_form(const std::string& form, const std::vector<Sample>& samples,
+                   const FitOptions& options) {
   KindModel m;
   m.form = form;
   if (form == "roofline") {
@@ -220,7 +229,8 @@ KindModel fit_form(const std::string& form, const std::vector<Sample>& samples, 
     base.form = "loglinear";
     for (const auto& s : samples) {
       m.knn_points.push_back(standardized(log_features(s.features), m.knn_scale));
-      m.knn_residuals.push_back(std::log(std::max(s.latency_ms, 1e-6)) - std::log(std::max(base.predict_ms(s.features), 1e-9)));
+      m.knn_residuals.push_back(std::log(std::max(s.latency_ms, 1e-6)) -
+                                std::log(std::max(base.predict_ms(s.features), 1e-9)));
     }
     build_knn_index(m);
   }
@@ -248,7 +258,8 @@ KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& o
     double err_sum = 0;
     for (int k = 0; k < folds; ++k) {
       std::vector<Sample> train, test;
-      for (int i = 0; i < n; ++i) ((i * 7919 + 13) % folds == k ? test : train).push_back(samples[i]);
+      for (int i = 0; i < n; ++i)
+        ((i * 7919 + 13) % folds == k ? test : train).push_back(samples[i]);
       if (train.empty() || test.empty()) continue;
       const KindModel m = fit_form(form, train, options);
       err_sum += mape_pct(m, test) * test.size();

@@ -23,19 +23,19 @@ struct Sample {
 
 struct FitStats {
   int samples = 0;
-  double cv_mape_pct = 0;     // of the chosen form
-  double train_mape_pct = 0;  // chosen form refitted on all samples
+  double cv_mape_pct = 0;                                // of the chosen form
+  double train_mape_pct = 0;                             // chosen form refitted on all samples
   std::map<std::string, double> candidates_cv_mape_pct;  // every form tried
 };
 
 struct KnnIndex;  // an exact k-d tree over knn_points (OpenCV's FLANN KDTreeSingleIndex)
 
 struct KindModel {
-  std::string form;                 // "roofline" | "loglinear" | "loglinear_knn"
-  std::vector<double> roofline;     // 5 non-negative coefficients (see above)
-  std::vector<double> loglinear;    // one per log feature (possibly fewer: reduced feature set)
+  std::string form;               // "roofline" | "loglinear" | "loglinear_knn"
+  std::vector<double> roofline;   // 5 non-negative coefficients (see above)
+  std::vector<double> loglinear;  // one per log feature (possibly fewer: reduced feature set)
   int knn_k = 0;
-  std::vector<double> knn_scale;    // per log feature (without the constant) divisor
+  std::vector<double> knn_scale;                // per log feature (without the constant) divisor
   std::vector<std::vector<double>> knn_points;  // standardized log features of the kernels
   std::vector<double> knn_residuals;            // log(t) - loglinear(x) of each kernel
   std::shared_ptr<const KnnIndex> knn_index;    // built by build_knn_index (fit and profile load)
@@ -55,7 +55,8 @@ struct FitOptions {
 KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& options = {});
 
 // Fits one named form (used by cross-validation and tests).
-KindModel fit_form(const std::string& form, const std::vector<Sample>& samples, const FitOptions& options);
+KindModel fit_form(const std::string& form, const std::vector<Sample>& samples,
+                   const FitOptions& options);
 
 // Builds the k-d tree over the neighbour points; predict_ms falls back to a linear scan without it.
 void build_knn_index(KindModel& model);

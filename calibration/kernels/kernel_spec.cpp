@@ -13,7 +13,8 @@ namespace {
 
 // Layer attributes are JSON converted from ONNX; an int attribute may appear as a number or as a
 // one-element list depending on how it was declared. Returns element `index` or `fallback`.
-int64_t layer_attr(const nlohmann::json& attrs, const std::string& key, size_t index, int64_t fallback) {
+int64_t layer_attr(const nlohmann::json& attrs, const std::string& key, size_t index,
+                   int64_t fallback) {
   if (!attrs.is_object() || !attrs.contains(key)) return fallback;
   const auto& v = attrs.at(key);
   if (v.is_number_integer()) return v.get<int64_t>();
@@ -28,13 +29,15 @@ bool is_activation(const std::string& op) {
   return std::find(acts.begin(), acts.end(), op) != acts.end() || op == "HardSwish";
 }
 
-std::string add_activation(OnnxBuilder& b, const std::string& op, const std::string& name, const std::string& x) {
+std::string add_activation(OnnxBuilder& b, const std::string& op, const std::string& name,
+                           const std::string& x) {
   if (op == "Relu") return b.relu(name, x);
   if (op == "Clip") return b.relu6(name, x);
   if (op == "Sigmoid") return b.sigmoid(name, x);
   if (op == "Tanh") return b.tanh(name, x);
   if (op == "HardSigmoid")
-    return b.op("HardSigmoid", name, {x}, {attr_float("alpha", 1.0f / 6.0f), attr_float("beta", 0.5f)});
+    return b.op("HardSigmoid", name, {x},
+                {attr_float("alpha", 1.0f / 6.0f), attr_float("beta", 0.5f)});
   if (op == "LeakyRelu") return b.op("LeakyRelu", name, {x}, {attr_float("alpha", 0.01f)});
   return b.op(op, name, {x});
 }
@@ -48,16 +51,16 @@ std::string join(const std::vector<int64_t>& v) {
 }  // namespace
 
 const std::vector<std::string>& unary_kernel_ops() {
-  static const std::vector<std::string> ops = {"Relu", "Clip", "Sigmoid", "HardSigmoid",
-                                               "Tanh", "LeakyRelu"};
+  static const std::vector<std::string> ops = {"Relu",        "Clip", "Sigmoid",
+                                               "HardSigmoid", "Tanh", "LeakyRelu"};
   return ops;
 }
 
 const std::vector<std::string>& kernel_ops() {
   static const std::vector<std::string> ops = [] {
-    std::vector<std::string> o = {"Conv", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool",
-                                  "Add", "Mul", "Concat", "Softmax", "Flatten", "Reshape", "Transpose",
-                                  "BatchNormalization"};
+    std::vector<std::string> o = {
+        "Conv",   "Gemm",    "MatMul",  "MaxPool", "AveragePool", "GlobalAveragePool", "Add", "Mul",
+        "Concat", "Softmax", "Flatten", "Reshape", "Transpose",   "BatchNormalization"};
     for (const auto& u : unary_kernel_ops()) o.push_back(u);
     return o;
   }();
@@ -66,9 +69,10 @@ const std::vector<std::string>& kernel_ops() {
 
 std::string KernelSpec::key() const {
   std::ostringstream out;
-  out << op << ":" << join(input) << ":o" << out_channels << ":k" << kernel_h << "x" << kernel_w << ":s" << stride
-      << ":p" << pad_h << "x" << pad_w << ":d" << dilation << ":g" << group << ":c" << ceil_mode << ":bn"
-      << batch_norm << ":a" << activation << ":b" << broadcast << ":cc" << join(concat_channels);
+  out << op << ":" << join(input) << ":o" << out_channels << ":k" << kernel_h << "x" << kernel_w
+      << ":s" << stride << ":p" << pad_h << "x" << pad_w << ":d" << dilation << ":g" << group
+      << ":c" << ceil_mode << ":bn" << batch_norm << ":a" << activation << ":b" << broadcast
+      << ":cc" << join(concat_channels);
   return out.str();
 }
 
@@ -97,7 +101,8 @@ nlohmann::json spec_to_json(const KernelSpec& s) {
 KernelSpec spec_from_json(const nlohmann::json& j, const std::string& file) {
   if (!j.is_object()) throw InputError(file, "kernel spec must be an object");
   auto need = [&](const char* key) -> const nlohmann::json& {
-    if (!j.contains(key)) throw InputError(file, std::string("kernel spec lacks key '") + key + "'");
+    if (!j.contains(key))
+      throw InputError(file, std::string("kernel spec lacks key '") + key + "'");
     return j.at(key);
   };
   KernelSpec s;
@@ -154,7 +159,8 @@ onnx::ModelProto build_kernel(const KernelSpec& s) {
   } else if (s.op == "MaxPool" || s.op == "AveragePool") {
     const std::vector<int64_t> pads = {s.pad_h, s.pad_w, s.pad_h, s.pad_w};
     std::vector<onnx::AttributeProto> attrs = {attr_ints("kernel_shape", {s.kernel_h, s.kernel_w}),
-                                               attr_ints("strides", {s.stride, s.stride}), attr_ints("pads", pads)};
+                                               attr_ints("strides", {s.stride, s.stride}),
+                                               attr_ints("pads", pads)};
     if (s.ceil_mode) attrs.push_back(attr_int("ceil_mode", 1));
     y = b.op(s.op, "pool", {x}, attrs);
   } else if (s.op == "GlobalAveragePool") {
@@ -189,7 +195,8 @@ onnx::ModelProto build_kernel(const KernelSpec& s) {
     y = b.transpose("transpose", x, perm);
   } else if (s.op == "BatchNormalization") {
     y = b.batch_norm("bn", x, channels);
-  } else if (std::find(unary_kernel_ops().begin(), unary_kernel_ops().end(), s.op) != unary_kernel_ops().end()) {
+  } else if (std::find(unary_kernel_ops().begin(), unary_kernel_ops().end(), s.op) !=
+             unary_kernel_ops().end()) {
     y = add_activation(b, s.op, "act", x);
   } else {
     throw std::invalid_argument("no kernel builder for op " + s.op);
@@ -209,7 +216,8 @@ std::optional<KernelSpec> spec_from_layer(const Layer& layer) {
   const auto& a = layer.attributes;
   const auto& out = layer.outputs[0].shape;
   if (s.op == "Conv") {
-    if (s.input.size() != 4 || layer.weights.empty() || layer.weights[0].shape.size() != 4) return std::nullopt;
+    if (s.input.size() != 4 || layer.weights.empty() || layer.weights[0].shape.size() != 4)
+      return std::nullopt;
     const auto& w = layer.weights[0].shape;
     s.out_channels = w[0];
     s.kernel_h = w[2], s.kernel_w = w[3];
@@ -218,11 +226,13 @@ std::optional<KernelSpec> spec_from_layer(const Layer& layer) {
     s.pad_h = layer_attr(a, "pads", 0, 0);
     s.pad_w = layer_attr(a, "pads", 1, s.pad_h);
     s.dilation = layer_attr(a, "dilations", 0, 1);
-    s.batch_norm = std::find(layer.ops.begin(), layer.ops.end(), "BatchNormalization") != layer.ops.end();
+    s.batch_norm =
+        std::find(layer.ops.begin(), layer.ops.end(), "BatchNormalization") != layer.ops.end();
     return s;
   }
   if (s.op == "Gemm" || s.op == "MatMul") {
-    if (layer.weights.empty() || out.empty()) return std::nullopt;  // activation x activation: not a kernel
+    if (layer.weights.empty() || out.empty())
+      return std::nullopt;  // activation x activation: not a kernel
     s.out_channels = out.back();
     if (s.op == "Gemm" && s.input.size() != 2) return std::nullopt;
     return s;
@@ -237,7 +247,8 @@ std::optional<KernelSpec> spec_from_layer(const Layer& layer) {
     s.ceil_mode = layer_attr(a, "ceil_mode", 0, 0) != 0;
     return s;
   }
-  if (s.op == "GlobalAveragePool" || s.op == "BatchNormalization") return s.input.size() == 4 ? std::optional(s) : std::nullopt;
+  if (s.op == "GlobalAveragePool" || s.op == "BatchNormalization")
+    return s.input.size() == 4 ? std::optional(s) : std::nullopt;
   if (s.op == "Add" || s.op == "Mul") {
     if (layer.inputs.size() != 2 || s.input.size() != 4) return std::nullopt;
     const auto& other = layer.inputs[1].shape;
@@ -257,7 +268,8 @@ std::optional<KernelSpec> spec_from_layer(const Layer& layer) {
     return s;
   }
   if (s.op == "Softmax" || s.op == "Flatten" || s.op == "Reshape" || s.op == "Transpose") return s;
-  if (std::find(unary_kernel_ops().begin(), unary_kernel_ops().end(), s.op) != unary_kernel_ops().end()) {
+  if (std::find(unary_kernel_ops().begin(), unary_kernel_ops().end(), s.op) !=
+      unary_kernel_ops().end()) {
     s.activation.clear();
     return s;
   }

@@ -23,12 +23,12 @@ struct KernelSpec {
   int64_t out_channels = 0;    // Conv: output channels; Gemm/MatMul: output features
   int64_t kernel_h = 1, kernel_w = 1, stride = 1, pad_h = 0, pad_w = 0, dilation = 1, group = 1;
   bool ceil_mode = false;
-  bool batch_norm = false;        // Conv followed by BatchNormalization
-  std::string activation;         // fused activation after the anchor, "" for none
-  bool broadcast = false;         // Add/Mul: second operand [N,C,1,1] (squeeze-excitation)
+  bool batch_norm = false;               // Conv followed by BatchNormalization
+  std::string activation;                // fused activation after the anchor, "" for none
+  bool broadcast = false;                // Add/Mul: second operand [N,C,1,1] (squeeze-excitation)
   std::vector<int64_t> concat_channels;  // Concat: channels of each input (axis 1)
-  std::string origin;             // "prior", "near", "spread", "refine", "fusion"
-  std::string source_model;       // for priors and their neighbours: the model they came from
+  std::string origin;                    // "prior", "near", "spread", "refine", "fusion"
+  std::string source_model;  // for priors and their neighbours: the model they came from
 
   // A canonical text key: two specs with the same key build the same kernel.
   std::string key() const;

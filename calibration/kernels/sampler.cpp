@@ -16,9 +16,13 @@ constexpr double kMaxKernelMacs = 4.0e9;
 constexpr double kMaxKernelWeights = 1.2e8;
 constexpr double kMaxKernelElements = 2.0e7;
 
-int64_t round_channels(double c) { return std::max<int64_t>(1, static_cast<int64_t>(std::llround(c))); }
+int64_t round_channels(double c) {
+  return std::max<int64_t>(1, static_cast<int64_t>(std::llround(c)));
+}
 
-double log_uniform(double u, double lo, double hi) { return std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo))); }
+double log_uniform(double u, double lo, double hi) {
+  return std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo)));
+}
 
 template <class T>
 const T& pick(const std::vector<T>& v, double u) {
@@ -60,10 +64,12 @@ bool rules_fuse(const FusionRules& rules, const std::string& anchor, const std::
   return false;
 }
 
-std::string model_stem(const std::string& model) { return std::filesystem::path(model).stem().string(); }
+std::string model_stem(const std::string& model) {
+  return std::filesystem::path(model).stem().string();
+}
 
-PriorSet prior_specs(const std::vector<std::string>& models, const std::vector<std::string>& exclude,
-                     const FusionRules& rules) {
+PriorSet prior_specs(const std::vector<std::string>& models,
+                     const std::vector<std::string>& exclude, const FusionRules& rules) {
   PriorSet set;
   std::set<std::string> seen;
   for (const auto& model : models) {
@@ -93,18 +99,23 @@ bool spec_is_measurable(const KernelSpec& s) {
   for (int64_t d : s.input) elements *= static_cast<double>(d);
   if (elements <= 0 || elements > kMaxKernelElements) return false;
   if (s.op == "Conv") {
-    if (s.input.size() != 4 || s.group < 1 || s.input[1] % s.group || s.out_channels % s.group) return false;
+    if (s.input.size() != 4 || s.group < 1 || s.input[1] % s.group || s.out_channels % s.group)
+      return false;
     const int64_t oh = conv_out(s.input[2], s.kernel_h, s.stride, s.pad_h, s.dilation);
     const int64_t ow = conv_out(s.input[3], s.kernel_w, s.stride, s.pad_w, s.dilation);
     if (oh < 1 || ow < 1) return false;
-    const double macs = static_cast<double>(oh * ow) * s.out_channels * (s.input[1] / s.group) * s.kernel_h * s.kernel_w;
-    const double weights = static_cast<double>(s.out_channels) * (s.input[1] / s.group) * s.kernel_h * s.kernel_w;
+    const double macs = static_cast<double>(oh * ow) * s.out_channels * (s.input[1] / s.group) *
+                        s.kernel_h * s.kernel_w;
+    const double weights =
+        static_cast<double>(s.out_channels) * (s.input[1] / s.group) * s.kernel_h * s.kernel_w;
     return macs <= kMaxKernelMacs && weights <= kMaxKernelWeights;
   }
-  if (s.op == "Gemm" || s.op == "MatMul") return static_cast<double>(s.input.back()) * s.out_channels <= kMaxKernelWeights;
+  if (s.op == "Gemm" || s.op == "MatMul")
+    return static_cast<double>(s.input.back()) * s.out_channels <= kMaxKernelWeights;
   if (s.op == "MaxPool" || s.op == "AveragePool")
-    return s.input.size() == 4 && s.input[2] + 2 * s.pad_h >= s.kernel_h && s.input[3] + 2 * s.pad_w >= s.kernel_w &&
-           s.pad_h * 2 <= s.kernel_h && s.pad_w * 2 <= s.kernel_w;
+    return s.input.size() == 4 && s.input[2] + 2 * s.pad_h >= s.kernel_h &&
+           s.input[3] + 2 * s.pad_w >= s.kernel_w && s.pad_h * 2 <= s.kernel_h &&
+           s.pad_w * 2 <= s.kernel_w;
   return true;
 }
 
@@ -112,7 +123,9 @@ KernelSpec perturb(const KernelSpec& spec, std::mt19937& rng, const std::string&
   std::uniform_real_distribution<double> u(-1, 1);
   KernelSpec s = spec;
   s.origin = origin;
-  auto scale = [&](int64_t v, double spread) { return round_channels(v * std::exp2(spread * u(rng))); };
+  auto scale = [&](int64_t v, double spread) {
+    return round_channels(v * std::exp2(spread * u(rng)));
+  };
   if (s.input.size() == 4) {
     const int64_t c = scale(s.input[1], 0.6);
     const int64_t hw = std::max<int64_t>(std::max(s.kernel_h, s.kernel_w), scale(s.input[2], 0.5));
@@ -135,8 +148,9 @@ KernelSpec perturb(const KernelSpec& spec, std::mt19937& rng, const std::string&
       s.input[1] = c;
     }
     s.input[2] = hw;
-    s.input[3] = std::max<int64_t>(std::max(s.kernel_h, s.kernel_w), static_cast<int64_t>(std::llround(
-                                                                           static_cast<double>(spec.input[3]) * hw / spec.input[2])));
+    s.input[3] = std::max<int64_t>(std::max(s.kernel_h, s.kernel_w),
+                                   static_cast<int64_t>(std::llround(
+                                       static_cast<double>(spec.input[3]) * hw / spec.input[2])));
   } else if (!s.input.empty()) {
     s.input.back() = scale(s.input.back(), 0.6);
     if (s.out_channels) s.out_channels = scale(s.out_channels, 0.6);
@@ -144,7 +158,8 @@ KernelSpec perturb(const KernelSpec& spec, std::mt19937& rng, const std::string&
   return s;
 }
 
-std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937& rng, const FusionRules& rules) {
+std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937& rng,
+                                     const FusionRules& rules) {
   std::vector<KernelSpec> out;
   if (n <= 0) return out;
   const auto pts = latin_hypercube(n, 6, rng);
@@ -193,11 +208,15 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
     } else if (op == "Concat") {
       const int parts = 2 + static_cast<int>(p[2] * 3);
       s.input = {1, c, hw, hw};
-      for (int i = 0; i < parts; ++i) s.concat_channels.push_back(round_channels(log_uniform(std::fmod(p[0] + 0.37 * i, 1.0), 8, 512)));
+      for (int i = 0; i < parts; ++i)
+        s.concat_channels.push_back(
+            round_channels(log_uniform(std::fmod(p[0] + 0.37 * i, 1.0), 8, 512)));
       s.input[1] = s.concat_channels[0];
     } else if (op == "Softmax" || op == "Flatten") {
-      s.input = op == "Softmax" ? std::vector<int64_t>{1, round_channels(log_uniform(p[0], 10, 20000))}
-                                : std::vector<int64_t>{1, c, std::min<int64_t>(hw, 14), std::min<int64_t>(hw, 14)};
+      s.input =
+          op == "Softmax"
+              ? std::vector<int64_t>{1, round_channels(log_uniform(p[0], 10, 20000))}
+              : std::vector<int64_t>{1, c, std::min<int64_t>(hw, 14), std::min<int64_t>(hw, 14)};
     } else {  // elementwise, BatchNormalization, GlobalAveragePool, Reshape, Transpose
       s.input = {1, c, hw, hw};
       if (op == "Add" || op == "Mul") {

@@ -16,9 +16,9 @@ namespace dnntune::calib {
 bool rules_fuse(const FusionRules& rules, const std::string& anchor, const std::string& op);
 
 struct PriorSet {
-  std::vector<KernelSpec> specs;        // deduplicated by KernelSpec::key()
-  std::vector<std::string> models;      // the models that contributed
-  std::vector<std::string> warnings;    // models that could not be loaded, layers skipped
+  std::vector<KernelSpec> specs;      // deduplicated by KernelSpec::key()
+  std::vector<std::string> models;    // the models that contributed
+  std::vector<std::string> warnings;  // models that could not be loaded, layers skipped
 };
 
 // The model's name for leave-one-out: the file stem ("resnet18" for .../resnet18.onnx).
@@ -26,15 +26,16 @@ std::string model_stem(const std::string& model);
 
 // Loads every model (file path or suite name) with `rules` and turns its layers into kernel specs,
 // skipping models whose stem is in `exclude`.
-PriorSet prior_specs(const std::vector<std::string>& models, const std::vector<std::string>& exclude,
-                     const FusionRules& rules);
+PriorSet prior_specs(const std::vector<std::string>& models,
+                     const std::vector<std::string>& exclude, const FusionRules& rules);
 
 // A neighbour of `spec`: channels and spatial size scaled by random factors around 1.
 KernelSpec perturb(const KernelSpec& spec, std::mt19937& rng, const std::string& origin);
 
 // `n` specs of `op` spread over its configuration space (Latin hypercube); activations attached
 // only where `rules` say the engine fuses them.
-std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937& rng, const FusionRules& rules);
+std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937& rng,
+                                     const FusionRules& rules);
 
 // Rejects specs too large to measure inside a calibration budget (compute and weight caps).
 bool spec_is_measurable(const KernelSpec& spec);

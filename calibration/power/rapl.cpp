@@ -48,7 +48,8 @@ double rapl_delta_mJ(double before_mJ, double after_mJ, double max_range_mJ) {
 double PowerLog::mean_power_W() const {
   if (time_s.size() < 2) return power_W.empty() ? 0 : power_W[0];
   double energy = 0;
-  for (size_t i = 1; i < time_s.size(); ++i) energy += 0.5 * (power_W[i] + power_W[i - 1]) * (time_s[i] - time_s[i - 1]);
+  for (size_t i = 1; i < time_s.size(); ++i)
+    energy += 0.5 * (power_W[i] + power_W[i - 1]) * (time_s[i] - time_s[i - 1]);
   return energy / (time_s.back() - time_s.front());
 }
 
@@ -61,15 +62,20 @@ PowerLog read_power_log(const std::string& path) {
   while (std::getline(in, line)) {
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (n == 1 && line.find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos) continue;  // header
+    if (n == 1 && line.find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
+      continue;  // header
     std::istringstream fields(line);
     double t = 0, p = 0;
     char comma = 0;
     if (!(fields >> t >> comma >> p) || comma != ',')
-      throw InputError(path, "line " + std::to_string(n) + ": expected 'time_s,power_W', got '" + line + "'");
-    if (p < 0) throw InputError(path, "line " + std::to_string(n) + ": negative power " + std::to_string(p) + " W");
+      throw InputError(
+          path, "line " + std::to_string(n) + ": expected 'time_s,power_W', got '" + line + "'");
+    if (p < 0)
+      throw InputError(
+          path, "line " + std::to_string(n) + ": negative power " + std::to_string(p) + " W");
     if (!log.time_s.empty() && t <= log.time_s.back())
-      throw InputError(path, "line " + std::to_string(n) + ": time " + std::to_string(t) + " s does not increase");
+      throw InputError(path, "line " + std::to_string(n) + ": time " + std::to_string(t) +
+                                 " s does not increase");
     log.time_s.push_back(t);
     log.power_W.push_back(p);
   }

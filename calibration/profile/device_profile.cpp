@@ -19,13 +19,14 @@ std::string join(const std::set<std::string>& keys) {
 }
 
 // Rejects keys of `node` outside `allowed`, naming where they are.
-void check_keys(const YAML::Node& node, const std::set<std::string>& allowed, const std::string& where,
-                const std::string& source) {
+void check_keys(const YAML::Node& node, const std::set<std::string>& allowed,
+                const std::string& where, const std::string& source) {
   if (!node.IsMap()) throw InputError(source, where + " must be a mapping");
   for (const auto& kv : node) {
     const auto key = kv.first.as<std::string>();
     if (!allowed.count(key))
-      throw InputError(source, "unknown key '" + key + "' in " + where + " (allowed: " + join(allowed) + ")");
+      throw InputError(
+          source, "unknown key '" + key + "' in " + where + " (allowed: " + join(allowed) + ")");
   }
 }
 
@@ -45,7 +46,8 @@ void emit_doubles(YAML::Emitter& out, const std::vector<double>& values) {
 }  // namespace
 
 const KindModel* DeviceProfile::model_for(const std::string& kind) const {
-  if (auto it = kinds.find(kind); it != kinds.end()) return &it->second;  // common case, no allocation
+  if (auto it = kinds.find(kind); it != kinds.end())
+    return &it->second;  // common case, no allocation
   for (const auto& k : kind_fallbacks(kind)) {
     auto it = kinds.find(k);
     if (it != kinds.end()) return &it->second;
@@ -53,7 +55,8 @@ const KindModel* DeviceProfile::model_for(const std::string& kind) const {
   return nullptr;
 }
 
-double DeviceProfile::fused_tail_ms(const std::string& anchor, const std::vector<std::string>& fused_ops,
+double DeviceProfile::fused_tail_ms(const std::string& anchor,
+                                    const std::vector<std::string>& fused_ops,
                                     double output_bytes) const {
   double total = 0;
   for (const auto& op : fused_ops) {
@@ -78,12 +81,14 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer) const {
   const LayerFeatures f = features_of(layer);
   const KindModel* m = model_for(f.kind);
   if (m == nullptr) {
-    e.status = hw::EvalStatus::infeasible("profile " + device + " has no latency model for '" + f.kind +
-                                          "' nor a default model");
+    e.status = hw::EvalStatus::infeasible("profile " + device + " has no latency model for '" +
+                                          f.kind + "' nor a default model");
     return e;
   }
-  const std::vector<std::string> tail(layer.ops.size() > 1 ? layer.ops.begin() + 1 : layer.ops.end(), layer.ops.end());
-  e.latency_ms = m->predict_ms(f) + fused_tail_ms(layer.kind, tail, static_cast<double>(layer.output_bytes));
+  const std::vector<std::string> tail(
+      layer.ops.size() > 1 ? layer.ops.begin() + 1 : layer.ops.end(), layer.ops.end());
+  e.latency_ms =
+      m->predict_ms(f) + fused_tail_ms(layer.kind, tail, static_cast<double>(layer.output_bytes));
   e.power_W = power.active_W;
   return e;
 }
@@ -95,21 +100,22 @@ std::string profile_to_yaml(const DeviceProfile& p) {
   out << YAML::Key << "dnntune_profile" << YAML::Value << kProfileVersion;
   out << YAML::Key << "device" << YAML::Value << p.device;
   out << YAML::Key << "processor_kind" << YAML::Value << p.processor_kind;
-  out << YAML::Key << "engine" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-      << p.engine << YAML::Key << "version" << YAML::Value << p.engine_version << YAML::Key << "threads"
-      << YAML::Value << p.threads << YAML::EndMap;
+  out << YAML::Key << "engine" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "name"
+      << YAML::Value << p.engine << YAML::Key << "version" << YAML::Value << p.engine_version
+      << YAML::Key << "threads" << YAML::Value << p.threads << YAML::EndMap;
   out << YAML::Key << "run_overhead_ms" << YAML::Value << p.run_overhead_ms;
   out << YAML::Key << "reference_ms" << YAML::Value << p.reference_ms;
-  out << YAML::Key << "power" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "source" << YAML::Value
-      << p.power.source << YAML::Key << "active_W" << YAML::Value << p.power.active_W << YAML::Key << "idle_W"
-      << YAML::Value << p.power.idle_W << YAML::EndMap;
+  out << YAML::Key << "power" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+      << "source" << YAML::Value << p.power.source << YAML::Key << "active_W" << YAML::Value
+      << p.power.active_W << YAML::Key << "idle_W" << YAML::Value << p.power.idle_W << YAML::EndMap;
   out << YAML::Key << "fusion_rules" << YAML::Value << YAML::BeginSeq;
   for (const auto& r : p.fusion) {
-    out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name << YAML::Key << "anchor_ops"
-        << YAML::Value << r.anchor_ops << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name << YAML::Key
+        << "anchor_ops" << YAML::Value << r.anchor_ops << YAML::Key << "steps" << YAML::Value
+        << YAML::BeginSeq;
     for (const auto& s : r.steps)
-      out << YAML::BeginMap << YAML::Key << "ops" << YAML::Value << s.ops << YAML::Key << "optional" << YAML::Value
-          << s.optional << YAML::EndMap;
+      out << YAML::BeginMap << YAML::Key << "ops" << YAML::Value << s.ops << YAML::Key << "optional"
+          << YAML::Value << s.optional << YAML::EndMap;
     out << YAML::EndSeq << YAML::EndMap;
   }
   out << YAML::EndSeq;
@@ -129,7 +135,8 @@ std::string profile_to_yaml(const DeviceProfile& p) {
       emit_doubles(out, m.loglinear);
     }
     if (m.form == "loglinear_knn") {
-      out << YAML::Key << "knn" << YAML::Value << YAML::BeginMap << YAML::Key << "k" << YAML::Value << m.knn_k;
+      out << YAML::Key << "knn" << YAML::Value << YAML::BeginMap << YAML::Key << "k" << YAML::Value
+          << m.knn_k;
       out << YAML::Key << "scale" << YAML::Value;
       emit_doubles(out, m.knn_scale);
       out << YAML::Key << "residuals" << YAML::Value;
@@ -138,11 +145,13 @@ std::string profile_to_yaml(const DeviceProfile& p) {
       for (const auto& pt : m.knn_points) emit_doubles(out, pt);
       out << YAML::EndSeq << YAML::EndMap;
     }
-    out << YAML::Key << "stats" << YAML::Value << YAML::BeginMap << YAML::Key << "samples" << YAML::Value
-        << m.stats.samples << YAML::Key << "cv_mape_pct" << YAML::Value << m.stats.cv_mape_pct << YAML::Key
-        << "train_mape_pct" << YAML::Value << m.stats.train_mape_pct << YAML::Key << "candidates" << YAML::Value
-        << YAML::Flow << YAML::BeginMap;
-    for (const auto& [form, pct] : m.stats.candidates_cv_mape_pct) out << YAML::Key << form << YAML::Value << pct;
+    out << YAML::Key << "stats" << YAML::Value << YAML::BeginMap << YAML::Key << "samples"
+        << YAML::Value << m.stats.samples << YAML::Key << "cv_mape_pct" << YAML::Value
+        << m.stats.cv_mape_pct << YAML::Key << "train_mape_pct" << YAML::Value
+        << m.stats.train_mape_pct << YAML::Key << "candidates" << YAML::Value << YAML::Flow
+        << YAML::BeginMap;
+    for (const auto& [form, pct] : m.stats.candidates_cv_mape_pct)
+      out << YAML::Key << form << YAML::Value << pct;
     out << YAML::EndMap << YAML::EndMap;
     out << YAML::EndMap;
   }
@@ -150,8 +159,8 @@ std::string profile_to_yaml(const DeviceProfile& p) {
   out << YAML::Key << "provenance" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "traces" << YAML::Value << YAML::BeginSeq;
   for (const auto& [path, hash] : p.provenance.traces)
-    out << YAML::Flow << YAML::BeginMap << YAML::Key << "path" << YAML::Value << path << YAML::Key << "hash"
-        << YAML::Value << hash << YAML::EndMap;
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "path" << YAML::Value << path << YAML::Key
+        << "hash" << YAML::Value << hash << YAML::EndMap;
   out << YAML::EndSeq;
   out << YAML::Key << "date" << YAML::Value << p.provenance.date;
   out << YAML::Key << "host" << YAML::Value << p.provenance.host;
@@ -168,7 +177,8 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw InputError(source, "not valid YAML (line " + std::to_string(e.mark.line + 1) + "): " + e.msg);
+    throw InputError(source,
+                     "not valid YAML (line " + std::to_string(e.mark.line + 1) + "): " + e.msg);
   }
   if (!root.IsMap() || !root["dnntune_profile"])
     throw InputError(source, "not a dnntune device profile (no 'dnntune_profile' version key)");
@@ -176,10 +186,12 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
   try {
     const int version = root["dnntune_profile"].as<int>();
     if (version != kProfileVersion)
-      throw InputError(source, "profile version " + std::to_string(version) + " is not supported (this dnntune reads version " +
+      throw InputError(source, "profile version " + std::to_string(version) +
+                                   " is not supported (this dnntune reads version " +
                                    std::to_string(kProfileVersion) + "); re-run dnntune fit");
-    check_keys(root, {"dnntune_profile", "device", "processor_kind", "engine", "run_overhead_ms", "reference_ms", "power", "fusion_rules",
-                      "fused_cost", "kinds", "provenance"},
+    check_keys(root,
+               {"dnntune_profile", "device", "processor_kind", "engine", "run_overhead_ms",
+                "reference_ms", "power", "fusion_rules", "fused_cost", "kinds", "provenance"},
                "the profile", source);
     p.device = need(root, "device", "the profile", source).as<std::string>();
     p.processor_kind = need(root, "processor_kind", "the profile", source).as<std::string>();
@@ -200,20 +212,24 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       check_keys(r, {"name", "anchor_ops", "steps"}, "a fusion rule", source);
       FusionRule rule;
       rule.name = need(r, "name", "a fusion rule", source).as<std::string>();
-      rule.anchor_ops = need(r, "anchor_ops", "fusion rule " + rule.name, source).as<std::vector<std::string>>();
+      rule.anchor_ops =
+          need(r, "anchor_ops", "fusion rule " + rule.name, source).as<std::vector<std::string>>();
       for (const auto& s : need(r, "steps", "fusion rule " + rule.name, source)) {
         check_keys(s, {"ops", "optional"}, "a step of fusion rule " + rule.name, source);
-        rule.steps.push_back({need(s, "ops", "a fusion step", source).as<std::vector<std::string>>(),
-                              s["optional"] ? s["optional"].as<bool>() : true});
+        rule.steps.push_back(
+            {need(s, "ops", "a fusion step", source).as<std::vector<std::string>>(),
+             s["optional"] ? s["optional"].as<bool>() : true});
       }
       p.fusion.push_back(rule);
     }
     if (const auto fc = root["fused_cost"]) {
-      if (!fc.IsMap()) throw InputError(source, "'fused_cost' must be a mapping like {Conv+Relu: 0.6}");
+      if (!fc.IsMap())
+        throw InputError(source, "'fused_cost' must be a mapping like {Conv+Relu: 0.6}");
       for (const auto& kv : fc) p.fused_cost[kv.first.as<std::string>()] = kv.second.as<double>();
     }
     const auto kinds = need(root, "kinds", "the profile", source);
-    if (!kinds.IsMap()) throw InputError(source, "'kinds' must be a mapping of layer kind to model");
+    if (!kinds.IsMap())
+      throw InputError(source, "'kinds' must be a mapping of layer kind to model");
     for (const auto& kv : kinds) {
       const std::string kind = kv.first.as<std::string>();
       const YAML::Node k = kv.second;
@@ -222,42 +238,53 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       KindModel m;
       m.form = need(k, "form", where, source).as<std::string>();
       if (m.form != "roofline" && m.form != "loglinear" && m.form != "loglinear_knn")
-        throw InputError(source, where + ".form '" + m.form + "' is unknown (allowed: roofline, loglinear, loglinear_knn)");
+        throw InputError(source, where + ".form '" + m.form +
+                                     "' is unknown (allowed: roofline, loglinear, loglinear_knn)");
       if (k["roofline"]) m.roofline = k["roofline"].as<std::vector<double>>();
       if (k["loglinear"]) m.loglinear = k["loglinear"].as<std::vector<double>>();
       if (m.form == "roofline" && m.roofline.size() != 5)
         throw InputError(source, where + ".roofline needs 5 coefficients");
-      if (m.form != "roofline" && (m.loglinear.empty() || m.loglinear.size() > regression_feature_count()))
-        throw InputError(source, where + ".loglinear needs 1 to " + std::to_string(regression_feature_count()) + " coefficients");
+      if (m.form != "roofline" &&
+          (m.loglinear.empty() || m.loglinear.size() > regression_feature_count()))
+        throw InputError(source, where + ".loglinear needs 1 to " +
+                                     std::to_string(regression_feature_count()) + " coefficients");
       if (m.form == "loglinear_knn") {
         const auto knn = need(k, "knn", where, source);
         check_keys(knn, {"k", "scale", "points", "residuals"}, where + ".knn", source);
         m.knn_k = need(knn, "k", where + ".knn", source).as<int>();
         m.knn_scale = need(knn, "scale", where + ".knn", source).as<std::vector<double>>();
         m.knn_residuals = need(knn, "residuals", where + ".knn", source).as<std::vector<double>>();
-        m.knn_points = need(knn, "points", where + ".knn", source).as<std::vector<std::vector<double>>>();
+        m.knn_points =
+            need(knn, "points", where + ".knn", source).as<std::vector<std::vector<double>>>();
         const size_t dim = log_feature_names().size() - 1;
         if (m.knn_scale.size() != dim || m.knn_points.size() != m.knn_residuals.size())
-          throw InputError(source, where + ".knn: scale needs " + std::to_string(dim) + " values and one residual per point");
+          throw InputError(source, where + ".knn: scale needs " + std::to_string(dim) +
+                                       " values and one residual per point");
         for (const auto& pt : m.knn_points)
-          if (pt.size() != dim) throw InputError(source, where + ".knn: every point needs " + std::to_string(dim) + " values");
+          if (pt.size() != dim)
+            throw InputError(source,
+                             where + ".knn: every point needs " + std::to_string(dim) + " values");
         build_knn_index(m);
       }
       if (const auto st = k["stats"]) {
-        check_keys(st, {"samples", "cv_mape_pct", "train_mape_pct", "candidates"}, where + ".stats", source);
+        check_keys(st, {"samples", "cv_mape_pct", "train_mape_pct", "candidates"}, where + ".stats",
+                   source);
         m.stats.samples = st["samples"] ? st["samples"].as<int>() : 0;
         m.stats.cv_mape_pct = st["cv_mape_pct"] ? st["cv_mape_pct"].as<double>() : 0;
         m.stats.train_mape_pct = st["train_mape_pct"] ? st["train_mape_pct"].as<double>() : 0;
-        if (st["candidates"]) m.stats.candidates_cv_mape_pct = st["candidates"].as<std::map<std::string, double>>();
+        if (st["candidates"])
+          m.stats.candidates_cv_mape_pct = st["candidates"].as<std::map<std::string, double>>();
       }
       p.kinds[kind] = std::move(m);
     }
     if (const auto prov = root["provenance"]) {
-      check_keys(prov, {"traces", "date", "host", "tool_version", "kernels", "load_avg_1m"}, "provenance", source);
+      check_keys(prov, {"traces", "date", "host", "tool_version", "kernels", "load_avg_1m"},
+                 "provenance", source);
       if (prov["traces"])
         for (const auto& t : prov["traces"]) {
           check_keys(t, {"path", "hash"}, "provenance.traces", source);
-          p.provenance.traces.emplace_back(t["path"].as<std::string>(""), t["hash"].as<std::string>(""));
+          p.provenance.traces.emplace_back(t["path"].as<std::string>(""),
+                                           t["hash"].as<std::string>(""));
         }
       p.provenance.date = prov["date"].as<std::string>("");
       p.provenance.host = prov["host"].as<std::string>("");
@@ -266,7 +293,8 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       p.provenance.load_avg_1m = prov["load_avg_1m"].as<double>(0);
     }
   } catch (const YAML::Exception& e) {
-    throw InputError(source, "profile value of the wrong type (line " + std::to_string(e.mark.line + 1) + "): " + e.msg);
+    throw InputError(source, "profile value of the wrong type (line " +
+                                 std::to_string(e.mark.line + 1) + "): " + e.msg);
   }
   return p;
 }

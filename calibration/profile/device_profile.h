@@ -64,7 +64,8 @@ class DeviceProfile : public hw::LayerLatencyModel {
   const KindModel* model_for(const std::string& kind) const;
   // Time of the ops fused after `anchor` (activations; BatchNorm and bias Add fold into weights):
   // sum of fused_cost share x the op's standalone model on the layer's output.
-  double fused_tail_ms(const std::string& anchor, const std::vector<std::string>& fused_ops, double output_bytes) const;
+  double fused_tail_ms(const std::string& anchor, const std::vector<std::string>& fused_ops,
+                       double output_bytes) const;
 };
 
 std::string profile_to_yaml(const DeviceProfile& profile);

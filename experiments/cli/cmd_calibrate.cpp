@@ -42,7 +42,8 @@ void run_calibrate(const CalibrateArgs& args) {
   auto engine = calib::make_engine(args.engine, {args.threads});
   calib::CalibrateOptions options;
   options.budget_s = args.budget_s;
-  options.prior_models = args.no_priors ? std::vector<std::string>{} : (args.priors.empty() ? default_priors() : args.priors);
+  options.prior_models = args.no_priors ? std::vector<std::string>{}
+                                        : (args.priors.empty() ? default_priors() : args.priors);
   options.exclude_models = args.exclude;
   options.seed = args.seed;
   const bool tty = isatty(fileno(stderr));
@@ -51,52 +52,65 @@ void run_calibrate(const CalibrateArgs& args) {
     const double frac = std::min(1.0, p.elapsed_s / p.budget_s);
     if (tty) {
       const int width = 30, filled = static_cast<int>(frac * width);
-      std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << fixed(100 * frac, 0)
-                << "% " << p.kernels << " kernels, " << p.phase << ", ETA " << fixed(std::max(0.0, p.budget_s - p.elapsed_s), 0)
-                << " s   " << std::flush;
+      std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+                << fixed(100 * frac, 0) << "% " << p.kernels << " kernels, " << p.phase << ", ETA "
+                << fixed(std::max(0.0, p.budget_s - p.elapsed_s), 0) << " s   " << std::flush;
     } else if (p.elapsed_s >= next_line_s) {
-      std::cerr << "calibrate: " << fixed(p.elapsed_s, 0) << "/" << fixed(p.budget_s, 0) << " s, " << p.kernels
-                << " kernels, " << p.phase << "\n";
+      std::cerr << "calibrate: " << fixed(p.elapsed_s, 0) << "/" << fixed(p.budget_s, 0) << " s, "
+                << p.kernels << " kernels, " << p.phase << "\n";
       next_line_s = p.elapsed_s + std::max(5.0, p.budget_s / 10);
     }
   };
-  std::cerr << "calibrate: engine " << engine->name() << " " << engine->version() << ", " << args.threads
-            << " thread(s), budget " << args.budget_s << " s, " << options.prior_models.size() << " prior model(s)"
+  std::cerr << "calibrate: engine " << engine->name() << " " << engine->version() << ", "
+            << args.threads << " thread(s), budget " << args.budget_s << " s, "
+            << options.prior_models.size() << " prior model(s)"
             << (args.exclude.empty() ? "" : ", leaving out the excluded model(s)") << "\n";
   calib::CalibrateResult r = calib::calibrate(*engine, options);
   if (tty) std::cerr << "\n";
   for (const auto& w : r.warnings) std::cerr << "dnntune: warning: " << w << "\n";
   if (!r.trace.header.rapl)
-    std::cerr << "calibrate: no RAPL energy counters (/sys/class/powercap): energy not measured; dnntune fit falls back "
+    std::cerr << "calibrate: no RAPL energy counters (/sys/class/powercap): energy not measured; "
+                 "dnntune fit falls back "
                  "to declared power or --power-log\n";
   std::cerr << "calibrate: " << r.trace.kernels.size() << " kernels and " << r.trace.fusion.size()
             << " fusion probes in " << fixed(r.elapsed_s, 1) << " s (load average at start "
             << fixed(r.trace.header.load_avg_1m, 2) << ")\n";
   const std::string text = calib::trace_to_text(r.trace);
-  if (args.output.empty()) std::cout << text;
-  else write_file_atomically(args.output, text);
+  if (args.output.empty())
+    std::cout << text;
+  else
+    write_file_atomically(args.output, text);
 }
 
 }  // namespace
 
 CommandDef calibrate_command() {
-  return {"calibrate", "Measure calibration kernels on an inference engine and write a trace (JSON Lines)",
-          [](CLI::App& sub) {
-            auto args = std::make_shared<CalibrateArgs>();
-            sub.add_option("--engine", args->engine, "Inference engine")
-                ->check(CLI::IsMember(calib::engine_names()))
-                ->capture_default_str();
-            sub.add_option("--threads", args->threads, "Engine threads")->check(CLI::PositiveNumber)->capture_default_str();
-            sub.add_option("--budget", args->budget_s, "Time budget in seconds")->check(CLI::PositiveNumber)->capture_default_str();
-            sub.add_option("-o,--output", args->output, "Write the trace to FILE instead of standard output");
-            sub.add_option("--priors", args->priors,
-                           "Models (ONNX files or suite names) whose layers seed the sampling; default: ../shared/models/*.onnx");
-            sub.add_flag("--no-priors", args->no_priors, "Only space-filling kernels, no model priors");
-            sub.add_option("--exclude-model", args->exclude,
-                           "Leave this model (file stem, e.g. resnet18) out of the priors: leave-one-model-out");
-            sub.add_option("--seed", args->seed, "Sampling seed")->capture_default_str();
-            sub.callback([args] { run_calibrate(*args); });
-          }};
+  return {
+      "calibrate",
+      "Measure calibration kernels on an inference engine and write a trace (JSON Lines)",
+      [](CLI::App& sub) {
+        auto args = std::make_shared<CalibrateArgs>();
+        sub.add_option("--engine", args->engine, "Inference engine")
+            ->check(CLI::IsMember(calib::engine_names()))
+            ->capture_default_str();
+        sub.add_option("--threads", args->threads, "Engine threads")
+            ->check(CLI::PositiveNumber)
+            ->capture_default_str();
+        sub.add_option("--budget", args->budget_s, "Time budget in seconds")
+            ->check(CLI::PositiveNumber)
+            ->capture_default_str();
+        sub.add_option("-o,--output", args->output,
+                       "Write the trace to FILE instead of standard output");
+        sub.add_option("--priors", args->priors,
+                       "Models (ONNX files or suite names) whose layers seed the sampling; "
+                       "default: ../shared/models/*.onnx");
+        sub.add_flag("--no-priors", args->no_priors, "Only space-filling kernels, no model priors");
+        sub.add_option(
+            "--exclude-model", args->exclude,
+            "Leave this model (file stem, e.g. resnet18) out of the priors: leave-one-model-out");
+        sub.add_option("--seed", args->seed, "Sampling seed")->capture_default_str();
+        sub.callback([args] { run_calibrate(*args); });
+      }};
 }
 
 }  // namespace dnntune::cli

@@ -22,7 +22,8 @@ void run_fit(const FitArgs& args) {
   std::vector<std::string> notes;
   const calib::DeviceProfile profile = calib::fit_profile(traces, args.options, &notes);
   for (const auto& n : notes) std::cerr << "fit: " << n << "\n";
-  TextTable table({"kind", "samples", "form", "cv MAPE %", "train MAPE %", "roofline", "loglinear", "loglinear_knn"},
+  TextTable table({"kind", "samples", "form", "cv MAPE %", "train MAPE %", "roofline", "loglinear",
+                   "loglinear_knn"},
                   {false, true, false, true, true, true, true, true});
   for (const auto& [kind, m] : profile.kinds) {
     auto cand = [&](const char* form) {
@@ -30,14 +31,16 @@ void run_fit(const FitArgs& args) {
       return it == m.stats.candidates_cv_mape_pct.end() ? std::string("-") : fixed(it->second, 1);
     };
     table.add_row({kind, std::to_string(m.stats.samples), m.form, fixed(m.stats.cv_mape_pct, 1),
-                   fixed(m.stats.train_mape_pct, 1), cand("roofline"), cand("loglinear"), cand("loglinear_knn")});
+                   fixed(m.stats.train_mape_pct, 1), cand("roofline"), cand("loglinear"),
+                   cand("loglinear_knn")});
   }
   table.print(std::cout);
   std::cout << "fusion rules:";
   for (const auto& r : profile.fusion) {
     std::cout << " " << r.name << "(";
     for (size_t i = 0; i < r.steps.size(); ++i)
-      for (size_t j = 0; j < r.steps[i].ops.size(); ++j) std::cout << (i || j ? "," : "") << r.steps[i].ops[j];
+      for (size_t j = 0; j < r.steps[i].ops.size(); ++j)
+        std::cout << (i || j ? "," : "") << r.steps[i].ops[j];
     std::cout << ")";
   }
   std::cout << "\n";
@@ -48,18 +51,23 @@ void run_fit(const FitArgs& args) {
 }  // namespace
 
 CommandDef fit_command() {
-  return {"fit", "Fit a device profile (per-kind latency models, fusion rules) from calibration traces",
+  return {"fit",
+          "Fit a device profile (per-kind latency models, fusion rules) from calibration traces",
           [](CLI::App& sub) {
             auto args = std::make_shared<FitArgs>();
-            sub.add_option("TRACE", args->traces, "Calibration traces from dnntune calibrate")->required();
+            sub.add_option("TRACE", args->traces, "Calibration traces from dnntune calibrate")
+                ->required();
             sub.add_option("-o,--output", args->output, "Profile to write (YAML)")->required();
-            sub.add_option("--device", args->options.device, "Device name in the profile (default host-<engine>-<N>t)");
+            sub.add_option("--device", args->options.device,
+                           "Device name in the profile (default host-<engine>-<N>t)");
             sub.add_option("--active-power-W", args->options.declared_active_W,
                            "Declared active power, used when the traces hold no RAPL energy");
             sub.add_option("--idle-power-W", args->options.declared_idle_W, "Declared idle power");
-            sub.add_option("--exclude-model", args->options.exclude_models,
-                           "Leave-one-model-out: drop kernels derived from this model's layers (file stem)");
-            sub.add_option("--power-log", args->options.power_log, "External meter log (CSV time_s,power_W)");
+            sub.add_option(
+                "--exclude-model", args->options.exclude_models,
+                "Leave-one-model-out: drop kernels derived from this model's layers (file stem)");
+            sub.add_option("--power-log", args->options.power_log,
+                           "External meter log (CSV time_s,power_W)");
             sub.callback([args] { run_fit(*args); });
           }};
 }

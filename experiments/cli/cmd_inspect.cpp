@@ -21,22 +21,30 @@ struct InspectArgs {
 
 void run_inspect(const InspectArgs& args) {
   const LayerGraph graph = load_layer_graph(args.model, args.model_options.to_load_options());
-  for (const auto& w : graph.warnings) std::cerr << "dnntune: warning: " << args.model << ": " << w << "\n";
+  for (const auto& w : graph.warnings)
+    std::cerr << "dnntune: warning: " << args.model << ": " << w << "\n";
   std::ostringstream text;
-  if (args.format == "json") text << inspect_json(graph).dump(2) << "\n";
-  else if (args.format == "csv") print_inspect_csv(graph, text);
-  else print_inspect_table(graph, text);
-  if (args.output.empty()) std::cout << text.str();
-  else write_file_atomically(args.output, text.str());
+  if (args.format == "json")
+    text << inspect_json(graph).dump(2) << "\n";
+  else if (args.format == "csv")
+    print_inspect_csv(graph, text);
+  else
+    print_inspect_table(graph, text);
+  if (args.output.empty())
+    std::cout << text.str();
+  else
+    write_file_atomically(args.output, text.str());
 }
 
 }  // namespace
 
 CommandDef inspect_command() {
-  return {"inspect", "Show a model's layer graph: shapes, MACs, weights and the bytes crossing every cut",
+  return {"inspect",
+          "Show a model's layer graph: shapes, MACs, weights and the bytes crossing every cut",
           [](CLI::App& sub) {
             auto args = std::make_shared<InspectArgs>();
-            sub.add_option("MODEL", args->model, "ONNX file or suite model name (see `dnntune zoo list`)")
+            sub.add_option("MODEL", args->model,
+                           "ONNX file or suite model name (see `dnntune zoo list`)")
                 ->required();
             sub.add_option("--format", args->format, "Output format")
                 ->check(CLI::IsMember({"table", "json", "csv"}))

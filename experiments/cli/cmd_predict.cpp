@@ -17,23 +17,32 @@ struct PredictArgs {
 
 void run_predict(const PredictArgs& args) {
   const calib::DeviceProfile profile = calib::read_profile(args.profile);
-  const LayerGraph graph =
-      load_layer_graph(args.model, calib::profile_load_options(profile, args.model_options.to_load_options()));
+  const LayerGraph graph = load_layer_graph(
+      args.model, calib::profile_load_options(profile, args.model_options.to_load_options()));
   const calib::ModelPrediction p = calib::predict_model(graph, profile);
   for (const auto& l : p.layers)
-    if (!l.feasible) std::cerr << "dnntune: warning: " << args.model << ": layer " << l.name << ": " << l.reason << "\n";
+    if (!l.feasible)
+      std::cerr << "dnntune: warning: " << args.model << ": layer " << l.name << ": " << l.reason
+                << "\n";
   if (args.format == "json") {
     nlohmann::json layers = nlohmann::json::array();
-    for (const auto& l : p.layers) layers.push_back({{"index", l.index}, {"name", l.name}, {"latency_ms", l.latency_ms}});
-    std::cout << nlohmann::json{{"model", p.model}, {"device", p.device}, {"layers", layers}, {"total_ms", p.total_ms}}.dump(2)
+    for (const auto& l : p.layers)
+      layers.push_back({{"index", l.index}, {"name", l.name}, {"latency_ms", l.latency_ms}});
+    std::cout << nlohmann::json{{"model", p.model},
+                                {"device", p.device},
+                                {"layers", layers},
+                                {"total_ms", p.total_ms}}
+                     .dump(2)
               << "\n";
     return;
   }
   TextTable table({"#", "layer", "kind", "latency ms"}, {true, false, false, true});
   for (const auto& l : p.layers)
-    table.add_row({std::to_string(l.index), l.name, l.kind, l.feasible ? fixed(l.latency_ms, 3) : "infeasible"});
+    table.add_row({std::to_string(l.index), l.name, l.kind,
+                   l.feasible ? fixed(l.latency_ms, 3) : "infeasible"});
   table.add_separator();
-  table.add_row({"", "total (incl. " + fixed(profile.run_overhead_ms, 3) + " ms per run)", "", fixed(p.total_ms, 3)});
+  table.add_row({"", "total (incl. " + fixed(profile.run_overhead_ms, 3) + " ms per run)", "",
+                 fixed(p.total_ms, 3)});
   std::cout << p.model << " on " << p.device << "\n";
   table.print(std::cout);
 }
@@ -41,11 +50,13 @@ void run_predict(const PredictArgs& args) {
 }  // namespace
 
 CommandDef predict_command() {
-  return {"predict", "Predict a model's per-layer and total latency from a calibrated device profile",
+  return {"predict",
+          "Predict a model's per-layer and total latency from a calibrated device profile",
           [](CLI::App& sub) {
             auto args = std::make_shared<PredictArgs>();
             sub.add_option("MODEL", args->model, "ONNX file or suite model name")->required();
-            sub.add_option("--device", args->profile, "Device profile (YAML from dnntune fit)")->required();
+            sub.add_option("--device", args->profile, "Device profile (YAML from dnntune fit)")
+                ->required();
             sub.add_option("--format", args->format, "Output format")
                 ->check(CLI::IsMember({"table", "json"}))
                 ->capture_default_str();

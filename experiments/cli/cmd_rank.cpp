@@ -7,12 +7,12 @@
 #include <memory>
 #include <sstream>
 
+#include "calibration/profile/device_profile.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/format.h"
 #include "experiments/cli/link_options.h"
 #include "experiments/cli/model_options.h"
 #include "experiments/plots/split_figure.h"
-#include "calibration/profile/device_profile.h"
 #include "hwmodels/latency/roofline_model.h"
 #include "sim/cost_table.h"
 #include "sim/strategies/ranking_json.h"
@@ -73,7 +73,8 @@ const hw::DeviceSpec& device_with_role(const std::string& name, bool cloud) {
 // (no RAPL counters, no meter log), the processor's declared active power is used instead.
 class ProfileOnProcessor : public hw::LayerLatencyModel {
  public:
-  ProfileOnProcessor(const calib::DeviceProfile& profile, const hw::DeviceSpec& device, const hw::ProcessorSpec& p)
+  ProfileOnProcessor(const calib::DeviceProfile& profile, const hw::DeviceSpec& device,
+                     const hw::ProcessorSpec& p)
       : profile_(profile),
         declared_power_W_(p.active_power_W),
         name_(profile.describe() + " as " + device.name + "/" + p.name) {}
@@ -93,8 +94,8 @@ class ProfileOnProcessor : public hw::LayerLatencyModel {
 // The latency model of every processor of `device`: the catalog's roofline model, except the
 // processor whose kind matches a calibrated profile's processor_kind, which the profile replaces
 // (a calibrated profile overrides the roofline model; hwmodels/README.md).
-std::vector<std::unique_ptr<hw::LayerLatencyModel>> latency_models(const hw::DeviceSpec& device,
-                                                                   const calib::DeviceProfile* profile) {
+std::vector<std::unique_ptr<hw::LayerLatencyModel>> latency_models(
+    const hw::DeviceSpec& device, const calib::DeviceProfile* profile) {
   std::vector<std::unique_ptr<hw::LayerLatencyModel>> models;
   bool profile_used = profile == nullptr;
   for (const hw::ProcessorSpec& p : device.processors) {
@@ -179,14 +180,16 @@ void run_rank(const RankArgs& args) {
     links.push_back(args.link_overrides.apply(hw::find_network_preset(name)));
 
   std::unique_ptr<calib::DeviceProfile> profile;
-  if (!args.profile.empty()) profile = std::make_unique<calib::DeviceProfile>(calib::read_profile(args.profile));
+  if (!args.profile.empty())
+    profile = std::make_unique<calib::DeviceProfile>(calib::read_profile(args.profile));
   for (const hw::DeviceSpec* phone : phones) {
     bool has_kind = false;
     for (const auto& p : phone->processors)
-      has_kind = has_kind || (profile && hw::processor_kind_name(p.kind) == profile->processor_kind);
+      has_kind =
+          has_kind || (profile && hw::processor_kind_name(p.kind) == profile->processor_kind);
     if (profile && !has_kind)
-      throw InputError(args.profile, "profile for a " + profile->processor_kind + " but " + phone->name +
-                                         " has no processor of that kind");
+      throw InputError(args.profile, "profile for a " + profile->processor_kind + " but " +
+                                         phone->name + " has no processor of that kind");
   }
   const auto cloud_models = latency_models(cloud, nullptr);
   std::ostringstream text;
@@ -234,34 +237,36 @@ void run_rank(const RankArgs& args) {
 }  // namespace
 
 CommandDef rank_command() {
-  return {
-      "rank",
-      "Rank deployment strategies (phone, cloud, splits, DAG cuts) by latency, energy or cost",
-      [](CLI::App& sub) {
-        auto args = std::make_shared<RankArgs>();
-        sub.add_option("MODEL", args->model,
-                       "ONNX file or suite model name (see `dnntune zoo list`)")
-            ->required();
-        sub.add_option("--mobile", args->mobile,
-                       "Phone(s), comma-separated (see `dnntune devices list`)")
-            ->capture_default_str();
-        sub.add_option("--cloud", args->cloud, "Cloud device")->capture_default_str();
-        sub.add_option("--network", args->networks, "Network preset(s), comma-separated")
-            ->capture_default_str();
-        sub.add_option("--objective", args->objective, "latency, energy, cost or weighted")
-            ->capture_default_str();
-        sub.add_option("--latency-weight", args->latency_weight,
-                       "weighted objective: w * latency/latency_ref + (1-w) * energy/energy_ref")
-            ->capture_default_str();
-        sub.add_option("--format", args->format, "Output format")
-            ->check(CLI::IsMember({"table", "json"}))
-            ->capture_default_str();
-        sub.add_option("--plot", args->plot, "Write the split figure to FILE.png or FILE.svg");
-        sub.add_option("--profile", args->profile, "Calibrated device profile (dnntune fit): replaces the roofline model of the phone processor of its kind");
-        args->model_options.add_to(sub);
-        args->link_overrides.add_to(sub);
-        sub.callback([args] { run_rank(*args); });
-      }};
+  return {"rank",
+          "Rank deployment strategies (phone, cloud, splits, DAG cuts) by latency, energy or cost",
+          [](CLI::App& sub) {
+            auto args = std::make_shared<RankArgs>();
+            sub.add_option("MODEL", args->model,
+                           "ONNX file or suite model name (see `dnntune zoo list`)")
+                ->required();
+            sub.add_option("--mobile", args->mobile,
+                           "Phone(s), comma-separated (see `dnntune devices list`)")
+                ->capture_default_str();
+            sub.add_option("--cloud", args->cloud, "Cloud device")->capture_default_str();
+            sub.add_option("--network", args->networks, "Network preset(s), comma-separated")
+                ->capture_default_str();
+            sub.add_option("--objective", args->objective, "latency, energy, cost or weighted")
+                ->capture_default_str();
+            sub.add_option(
+                   "--latency-weight", args->latency_weight,
+                   "weighted objective: w * latency/latency_ref + (1-w) * energy/energy_ref")
+                ->capture_default_str();
+            sub.add_option("--format", args->format, "Output format")
+                ->check(CLI::IsMember({"table", "json"}))
+                ->capture_default_str();
+            sub.add_option("--plot", args->plot, "Write the split figure to FILE.png or FILE.svg");
+            sub.add_option("--profile", args->profile,
+                           "Calibrated device profile (dnntune fit): replaces the roofline model "
+                           "of the phone processor of its kind");
+            args->model_options.add_to(sub);
+            args->link_overrides.add_to(sub);
+            sub.callback([args] { run_rank(*args); });
+          }};
 }
 
 }  // namespace dnntune::cli

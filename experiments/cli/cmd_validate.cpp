@@ -22,8 +22,9 @@ void run_validate(const ValidateArgs& args) {
   const calib::DeviceProfile profile = calib::read_profile(args.profile);
   const int threads = args.threads > 0 ? args.threads : profile.threads;
   if (threads != profile.threads || args.engine != profile.engine)
-    std::cerr << "dnntune: warning: validating on " << args.engine << " with " << threads << " thread(s), but "
-              << args.profile << " was calibrated on " << profile.engine << " with " << profile.threads << "\n";
+    std::cerr << "dnntune: warning: validating on " << args.engine << " with " << threads
+              << " thread(s), but " << args.profile << " was calibrated on " << profile.engine
+              << " with " << profile.threads << "\n";
   auto engine = calib::make_engine(args.engine, {threads});
   calib::MeasureOptions m;
   m.warmup_runs = 2;
@@ -41,38 +42,53 @@ void run_validate(const ValidateArgs& args) {
     nlohmann::json models = nlohmann::json::array();
     for (const auto& r : s.rows)
       if (r.ran)
-        models.push_back({{"model", r.model}, {"measured_ms", r.measured_ms}, {"predicted_ms", r.predicted_ms},
-                          {"error_pct", r.error_pct}, {"layer_mape_pct", r.layer_mape_pct},
-                          {"wall_ms", r.wall_ms}, {"cpu_share", r.cpu_share},
+        models.push_back({{"model", r.model},
+                          {"measured_ms", r.measured_ms},
+                          {"predicted_ms", r.predicted_ms},
+                          {"error_pct", r.error_pct},
+                          {"layer_mape_pct", r.layer_mape_pct},
+                          {"wall_ms", r.wall_ms},
+                          {"cpu_share", r.cpu_share},
                           {"reference_ratio", r.reference_ratio},
                           {"speed_adjusted_error_pct", r.speed_adjusted_error_pct}});
-    std::cout << nlohmann::json{{"models", models}, {"within_10pct", s.within_10pct}, {"within_20pct", s.within_20pct},
-                              {"speed_adjusted_within_10pct", s.adjusted_within_10pct},
-                              {"speed_adjusted_within_20pct", s.adjusted_within_20pct}}.dump(2)
+    std::cout << nlohmann::json{{"models", models},
+                                {"within_10pct", s.within_10pct},
+                                {"within_20pct", s.within_20pct},
+                                {"speed_adjusted_within_10pct", s.adjusted_within_10pct},
+                                {"speed_adjusted_within_20pct", s.adjusted_within_20pct}}
+                     .dump(2)
               << "\n";
     return;
   }
-  TextTable table({"model", "measured ms", "predicted ms", "error %", "layer MAPE %", "layers", "wall ms", "cpu share", "ref x", "adj error %"},
+  TextTable table({"model", "measured ms", "predicted ms", "error %", "layer MAPE %", "layers",
+                   "wall ms", "cpu share", "ref x", "adj error %"},
                   {false, true, true, true, true, true, true, true, true, true});
   for (const auto& r : s.rows)
     if (r.ran)
-      table.add_row({r.model, fixed(r.measured_ms, 2), fixed(r.predicted_ms, 2), fixed(r.error_pct, 1),
-                     fixed(r.layer_mape_pct, 1), std::to_string(r.layers_compared), fixed(r.wall_ms, 2), fixed(r.cpu_share, 2),
-                     r.reference_ratio > 0 ? fixed(r.reference_ratio, 2) : "-", fixed(r.speed_adjusted_error_pct, 1)});
+      table.add_row({r.model, fixed(r.measured_ms, 2), fixed(r.predicted_ms, 2),
+                     fixed(r.error_pct, 1), fixed(r.layer_mape_pct, 1),
+                     std::to_string(r.layers_compared), fixed(r.wall_ms, 2), fixed(r.cpu_share, 2),
+                     r.reference_ratio > 0 ? fixed(r.reference_ratio, 2) : "-",
+                     fixed(r.speed_adjusted_error_pct, 1)});
   std::cout << "validate on " << profile.device << " (" << args.engine << ", " << threads
             << " thread(s), load average at start " << fixed(load, 2) << ")\n";
   table.print(std::cout);
   if (args.per_layer)
     for (const auto& r : s.rows) {
-      TextTable lt({"layer", "kind", "measured ms", "predicted ms", "error %"}, {false, false, true, true, true});
+      TextTable lt({"layer", "kind", "measured ms", "predicted ms", "error %"},
+                   {false, false, true, true, true});
       for (const auto& l : r.layers)
         lt.add_row({l.name, l.kind, fixed(l.measured_ms, 3), fixed(l.predicted_ms, 3),
-                    l.measured_ms > 0 ? fixed(100 * (l.predicted_ms - l.measured_ms) / l.measured_ms, 1) : "-"});
+                    l.measured_ms > 0
+                        ? fixed(100 * (l.predicted_ms - l.measured_ms) / l.measured_ms, 1)
+                        : "-"});
       std::cout << "\n" << r.model << "\n";
       lt.print(std::cout);
     }
-  std::cout << "within +-10%: " << fixed(100 * s.within_10pct, 0) << "%   within +-20%: " << fixed(100 * s.within_20pct, 0)
-            << "%   speed-adjusted (ref x): within +-10%: " << fixed(100 * s.adjusted_within_10pct, 0)
+  std::cout << "within +-10%: " << fixed(100 * s.within_10pct, 0)
+            << "%   within +-20%: " << fixed(100 * s.within_20pct, 0)
+            << "%   speed-adjusted (ref x): within +-10%: "
+            << fixed(100 * s.adjusted_within_10pct, 0)
             << "%   within +-20%: " << fixed(100 * s.adjusted_within_20pct, 0) << "%\n";
 }
 
@@ -83,18 +99,22 @@ CommandDef validate_command() {
           [](CLI::App& sub) {
             auto args = std::make_shared<ValidateArgs>();
             sub.add_option("MODEL", args->models, "ONNX files or suite model names")->required();
-            sub.add_option("--device", args->profile, "Device profile (YAML from dnntune fit)")->required();
+            sub.add_option("--device", args->profile, "Device profile (YAML from dnntune fit)")
+                ->required();
             sub.add_option("--engine", args->engine, "Inference engine")
                 ->check(CLI::IsMember(calib::engine_names()))
                 ->capture_default_str();
-            sub.add_option("--threads", args->threads, "Engine threads (default: the profile's)")->check(CLI::PositiveNumber);
+            sub.add_option("--threads", args->threads, "Engine threads (default: the profile's)")
+                ->check(CLI::PositiveNumber);
             sub.add_option("--format", args->format, "Output format")
                 ->check(CLI::IsMember({"table", "json"}))
                 ->capture_default_str();
-            sub.add_option("--rounds", args->rounds, "Interleaved measurement rounds (the lowest median counts)")
+            sub.add_option("--rounds", args->rounds,
+                           "Interleaved measurement rounds (the lowest median counts)")
                 ->check(CLI::PositiveNumber)
                 ->capture_default_str();
-            sub.add_flag("--per-layer", args->per_layer, "Also print measured and predicted time of every layer (table)");
+            sub.add_flag("--per-layer", args->per_layer,
+                         "Also print measured and predicted time of every layer (table)");
             sub.callback([args] { run_validate(*args); });
           }};
 }

@@ -4,9 +4,9 @@
 
 namespace dnntune::cli {
 
-CommandDef inspect_command();  // cmd_inspect.cpp
-CommandDef devices_command();  // cmd_devices.cpp
-CommandDef zoo_command();      // cmd_zoo.cpp
+CommandDef inspect_command();    // cmd_inspect.cpp
+CommandDef devices_command();    // cmd_devices.cpp
+CommandDef zoo_command();        // cmd_zoo.cpp
 CommandDef calibrate_command();  // cmd_calibrate.cpp
 CommandDef fit_command();        // cmd_fit.cpp
 CommandDef predict_command();    // cmd_predict.cpp

@@ -27,8 +27,10 @@ std::string si(double value, int significant) {
   if (p == 0 && v == std::floor(v)) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
   } else {
-    const int integer_digits = std::fabs(v) < 1 ? 1 : static_cast<int>(std::floor(std::log10(std::fabs(v)))) + 1;
-    std::snprintf(buf, sizeof buf, "%.*f%s", std::max(0, significant - integer_digits), v, prefixes[p]);
+    const int integer_digits =
+        std::fabs(v) < 1 ? 1 : static_cast<int>(std::floor(std::log10(std::fabs(v)))) + 1;
+    std::snprintf(buf, sizeof buf, "%.*f%s", std::max(0, significant - integer_digits), v,
+                  prefixes[p]);
   }
   return buf;
 }
@@ -49,7 +51,9 @@ void TextTable::add_row(std::vector<std::string> cells) {
   rows_.push_back(std::move(cells));
 }
 
-void TextTable::add_separator() { rows_.emplace_back(); }
+void TextTable::add_separator() {
+  rows_.emplace_back();
+}
 
 void TextTable::print(std::ostream& out) const {
   std::vector<size_t> width(headers_.size());

@@ -12,7 +12,8 @@ constexpr int kExitInternal = 3;
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"dnntune: where should this DNN run (phone, cloud, or split) and what will it cost?"};
+  CLI::App app{
+      "dnntune: where should this DNN run (phone, cloud, or split) and what will it cost?"};
   app.set_version_flag("--version", std::string("dnntune ") + DNNTUNE_VERSION);
   app.require_subcommand(1);
   for (const CommandDef& def : commands()) def.setup(*app.add_subcommand(def.name, def.summary));

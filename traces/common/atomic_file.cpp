@@ -1,15 +1,16 @@
 #include "traces/common/atomic_file.h"
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "traces/common/error.h"
 
 namespace dnntune {
 
-void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& writer) {
+void write_file_atomically(const std::string& path,
+                           const std::function<void(std::ostream&)>& writer) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   try {
     {

@@ -12,6 +12,7 @@ void write_file_atomically(const std::string& path, const std::string& content);
 
 // Streams into a temporary file via `writer`, then renames it to `path`. If `writer` throws,
 // the temporary file is removed and the exception propagates.
-void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& writer);
+void write_file_atomically(const std::string& path,
+                           const std::function<void(std::ostream&)>& writer);
 
 }  // namespace dnntune

@@ -19,15 +19,16 @@ struct Layer {
   std::vector<std::string> ops;    // op types of the ONNX nodes inside, in execution order
   std::vector<std::string> nodes;  // names of those ONNX nodes
   nlohmann::json attributes = nlohmann::json::object();  // the anchor node's attributes
-  std::vector<TensorInfo> inputs;   // activation tensors read (from other layers or model inputs)
-  std::vector<TensorInfo> outputs;  // tensors produced and read outside the layer (or model outputs)
+  std::vector<TensorInfo> inputs;  // activation tensors read (from other layers or model inputs)
+  std::vector<TensorInfo>
+      outputs;  // tensors produced and read outside the layer (or model outputs)
   std::vector<TensorInfo> weights;  // initializers read
-  int64_t macs = 0;             // multiply-accumulates (Conv, Gemm, MatMul, RNNs, attention)
-  int64_t flops = 0;            // all arithmetic, elementwise included (a MAC counts 2)
-  int64_t weight_elements = 0;  // elements of the initializers read
+  int64_t macs = 0;                 // multiply-accumulates (Conv, Gemm, MatMul, RNNs, attention)
+  int64_t flops = 0;                // all arithmetic, elementwise included (a MAC counts 2)
+  int64_t weight_elements = 0;      // elements of the initializers read
   int64_t weight_bytes = 0;
-  int64_t input_bytes = 0;   // sum over `inputs`
-  int64_t output_bytes = 0;  // sum over `outputs`
+  int64_t input_bytes = 0;    // sum over `inputs`
+  int64_t output_bytes = 0;   // sum over `outputs`
   bool unknown_cost = false;  // contains an operator dnntune cannot cost (a warning names it)
 };
 
@@ -38,14 +39,14 @@ struct TensorEdge {
 };
 
 // Vertex descriptor == layer index == position in the topological order.
-using LayerDag = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Layer,
-                                       TensorEdge>;
+using LayerDag =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Layer, TensorEdge>;
 
 // An activation tensor that flows between layers (or from a model input).
 struct GraphTensor {
   TensorInfo info;
-  int producer = -1;            // layer index; -1 for a model input
-  std::vector<int> consumers;   // layer indices, ascending
+  int producer = -1;           // layer index; -1 for a model input
+  std::vector<int> consumers;  // layer indices, ascending
   bool is_model_output = false;
 };
 
@@ -61,10 +62,10 @@ struct GraphTotals {
 class LayerGraph {
  public:
   std::string model_name;
-  std::vector<TensorInfo> inputs;   // model inputs (initializers excluded), resolved shapes
-  std::vector<TensorInfo> outputs;  // model outputs
-  LayerDag dag;                     // layers renumbered in topological order
-  std::vector<GraphTensor> tensors; // activation tensors between layers
+  std::vector<TensorInfo> inputs;    // model inputs (initializers excluded), resolved shapes
+  std::vector<TensorInfo> outputs;   // model outputs
+  LayerDag dag;                      // layers renumbered in topological order
+  std::vector<GraphTensor> tensors;  // activation tensors between layers
   // cut_bytes[k]: bytes of all tensors produced at positions <= k (model inputs at position -1)
   // and read at positions > k: what crosses the network if layers 0..k run before the cut.
   std::vector<int64_t> cut_bytes;

@@ -6,8 +6,23 @@
 
 namespace dnntune {
 
-enum class DType { kUnknown, kFloat32, kFloat16, kBFloat16, kFloat64, kInt8, kUInt8, kInt16,
-                   kUInt16, kInt32, kUInt32, kInt64, kUInt64, kBool, kString };
+enum class DType {
+  kUnknown,
+  kFloat32,
+  kFloat16,
+  kBFloat16,
+  kFloat64,
+  kInt8,
+  kUInt8,
+  kInt16,
+  kUInt16,
+  kInt32,
+  kUInt32,
+  kInt64,
+  kUInt64,
+  kBool,
+  kString
+};
 
 // ONNX TensorProto::DataType value -> DType (kUnknown for types dnntune does not cost).
 DType dtype_from_onnx(int onnx_type);

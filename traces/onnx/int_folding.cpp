@@ -15,7 +15,9 @@ const onnx::AttributeProto* find_attr(const onnx::NodeProto& node, const char* n
   return nullptr;
 }
 
-int64_t normalize_axis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+int64_t normalize_axis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
+}
 
 // Elementwise binary op with numpy broadcasting on small tensors.
 std::optional<IntValue> broadcast_binary(const IntValue& a, const IntValue& b,
@@ -109,8 +111,10 @@ onnx::TensorProto int_value_to_tensor(const std::string& name, const IntValue& v
   t.set_data_type(value.onnx_type);
   for (int64_t d : value.shape) t.add_dims(d);
   for (int64_t x : value.data) {
-    if (value.onnx_type == onnx::TensorProto::INT64) t.add_int64_data(x);
-    else t.add_int32_data(static_cast<int32_t>(x));  // INT32 and BOOL live in int32_data
+    if (value.onnx_type == onnx::TensorProto::INT64)
+      t.add_int64_data(x);
+    else
+      t.add_int32_data(static_cast<int32_t>(x));  // INT32 and BOOL live in int32_data
   }
   return t;
 }
@@ -124,7 +128,9 @@ std::optional<std::vector<IntValue>> fold_int_node(
     auto it = values.find(node.input(i));
     return it == values.end() ? nullptr : &it->second;
   };
-  auto one = [](IntValue v) { return std::optional<std::vector<IntValue>>(std::vector<IntValue>{v}); };
+  auto one = [](IntValue v) {
+    return std::optional<std::vector<IntValue>>(std::vector<IntValue>{v});
+  };
 
   if (op == "Constant") {
     if (const auto* a = find_attr(node, "value")) {
@@ -144,8 +150,10 @@ std::optional<std::vector<IntValue>> fold_int_node(
     if (op == "Size") return one({{}, {element_count(dims)}});
     const int64_t rank = static_cast<int64_t>(dims.size());
     int64_t start = 0, end = rank;
-    if (const auto* a = find_attr(node, "start")) start = std::clamp(normalize_axis(a->i(), rank), int64_t{0}, rank);
-    if (const auto* a = find_attr(node, "end")) end = std::clamp(normalize_axis(a->i(), rank), int64_t{0}, rank);
+    if (const auto* a = find_attr(node, "start"))
+      start = std::clamp(normalize_axis(a->i(), rank), int64_t{0}, rank);
+    if (const auto* a = find_attr(node, "end"))
+      end = std::clamp(normalize_axis(a->i(), rank), int64_t{0}, rank);
     std::vector<int64_t> d(dims.begin() + start, dims.begin() + std::max(start, end));
     return one({{static_cast<int64_t>(d.size())}, d});
   }
@@ -154,7 +162,8 @@ std::optional<std::vector<IntValue>> fold_int_node(
       if (op == "Cast") {
         const auto* to = find_attr(node, "to");
         using TP = onnx::TensorProto;
-        if (!to || (to->i() != TP::INT64 && to->i() != TP::INT32 && to->i() != TP::BOOL)) return std::nullopt;
+        if (!to || (to->i() != TP::INT64 && to->i() != TP::INT32 && to->i() != TP::BOOL))
+          return std::nullopt;
         IntValue r = *v;
         r.onnx_type = static_cast<int>(to->i());
         if (r.onnx_type == TP::BOOL)
@@ -215,7 +224,8 @@ std::optional<std::vector<IntValue>> fold_int_node(
     const int64_t rank = static_cast<int64_t>(v->shape.size() + axes.size());
     for (auto& a : axes) a = normalize_axis(a, rank);
     std::sort(axes.begin(), axes.end());
-    for (int64_t a : axes) out.shape.insert(out.shape.begin() + std::min<int64_t>(a, out.shape.size()), 1);
+    for (int64_t a : axes)
+      out.shape.insert(out.shape.begin() + std::min<int64_t>(a, out.shape.size()), 1);
     return one(out);
   }
   if (op == "Squeeze") {
@@ -225,10 +235,10 @@ std::optional<std::vector<IntValue>> fold_int_node(
     const int64_t rank = static_cast<int64_t>(v->shape.size());
     IntValue out{{}, v->data};
     for (int64_t i = 0; i < rank; ++i) {
-      const bool listed = axes.empty() ? v->shape[i] == 1
-                                       : std::any_of(axes.begin(), axes.end(), [&](int64_t a) {
-                                           return normalize_axis(a, rank) == i;
-                                         });
+      const bool listed =
+          axes.empty() ? v->shape[i] == 1 : std::any_of(axes.begin(), axes.end(), [&](int64_t a) {
+            return normalize_axis(a, rank) == i;
+          });
       if (!listed) out.shape.push_back(v->shape[i]);
     }
     return one(out);
@@ -260,12 +270,18 @@ std::optional<std::vector<IntValue>> fold_int_node(
     const IntValue* data = in(0);
     if (!data) return std::nullopt;
     std::vector<int64_t> starts, ends, axes, steps;
-    if (const auto* a = find_attr(node, "starts")) starts.assign(a->ints().begin(), a->ints().end());
-    else if (in(1)) starts = in(1)->data;
-    if (const auto* a = find_attr(node, "ends")) ends.assign(a->ints().begin(), a->ints().end());
-    else if (in(2)) ends = in(2)->data;
-    if (const auto* a = find_attr(node, "axes")) axes.assign(a->ints().begin(), a->ints().end());
-    else if (in(3)) axes = in(3)->data;
+    if (const auto* a = find_attr(node, "starts"))
+      starts.assign(a->ints().begin(), a->ints().end());
+    else if (in(1))
+      starts = in(1)->data;
+    if (const auto* a = find_attr(node, "ends"))
+      ends.assign(a->ints().begin(), a->ints().end());
+    else if (in(2))
+      ends = in(2)->data;
+    if (const auto* a = find_attr(node, "axes"))
+      axes.assign(a->ints().begin(), a->ints().end());
+    else if (in(3))
+      axes = in(3)->data;
     if (in(4)) steps = in(4)->data;
     if (starts.size() != ends.size()) return std::nullopt;
     const int64_t rank = static_cast<int64_t>(data->shape.size());
@@ -297,12 +313,14 @@ std::optional<std::vector<IntValue>> fold_int_node(
     const int64_t total = element_count(count);
     std::vector<int64_t> strides(static_cast<size_t>(rank), 1);
     for (int64_t i = rank - 2; i >= 0; --i)
-      strides[static_cast<size_t>(i)] = strides[static_cast<size_t>(i + 1)] * data->shape[static_cast<size_t>(i + 1)];
+      strides[static_cast<size_t>(i)] =
+          strides[static_cast<size_t>(i + 1)] * data->shape[static_cast<size_t>(i + 1)];
     std::vector<int64_t> idx(static_cast<size_t>(rank), 0);
     for (int64_t k = 0; k < total; ++k) {
       int64_t src = 0;
       for (int64_t i = 0; i < rank; ++i)
-        src += (first[static_cast<size_t>(i)] + idx[static_cast<size_t>(i)] * step[static_cast<size_t>(i)]) *
+        src += (first[static_cast<size_t>(i)] +
+                idx[static_cast<size_t>(i)] * step[static_cast<size_t>(i)]) *
                strides[static_cast<size_t>(i)];
       out.data.push_back(data->data[static_cast<size_t>(src)]);
       for (int64_t i = rank - 1; i >= 0; --i) {
@@ -345,23 +363,29 @@ std::optional<std::vector<IntValue>> fold_int_node(
     if (!data) return std::nullopt;
     const int64_t rank = static_cast<int64_t>(data->shape.size());
     std::vector<int64_t> perm;
-    if (const auto* a = find_attr(node, "perm")) perm.assign(a->ints().begin(), a->ints().end());
+    if (const auto* a = find_attr(node, "perm"))
+      perm.assign(a->ints().begin(), a->ints().end());
     else
       for (int64_t i = rank - 1; i >= 0; --i) perm.push_back(i);
     if (static_cast<int64_t>(perm.size()) != rank) return std::nullopt;
-    std::vector<int64_t> in_strides(static_cast<size_t>(rank), 1), out_shape(static_cast<size_t>(rank));
+    std::vector<int64_t> in_strides(static_cast<size_t>(rank), 1),
+        out_shape(static_cast<size_t>(rank));
     for (int64_t i = rank - 2; i >= 0; --i)
-      in_strides[static_cast<size_t>(i)] = in_strides[static_cast<size_t>(i + 1)] * data->shape[static_cast<size_t>(i + 1)];
+      in_strides[static_cast<size_t>(i)] =
+          in_strides[static_cast<size_t>(i + 1)] * data->shape[static_cast<size_t>(i + 1)];
     for (int64_t i = 0; i < rank; ++i) {
-      if (perm[static_cast<size_t>(i)] < 0 || perm[static_cast<size_t>(i)] >= rank) return std::nullopt;
-      out_shape[static_cast<size_t>(i)] = data->shape[static_cast<size_t>(perm[static_cast<size_t>(i)])];
+      if (perm[static_cast<size_t>(i)] < 0 || perm[static_cast<size_t>(i)] >= rank)
+        return std::nullopt;
+      out_shape[static_cast<size_t>(i)] =
+          data->shape[static_cast<size_t>(perm[static_cast<size_t>(i)])];
     }
     IntValue out{out_shape, {}};
     std::vector<int64_t> idx(static_cast<size_t>(rank), 0);
     for (size_t k = 0; k < data->data.size(); ++k) {
       int64_t src = 0;
       for (int64_t i = 0; i < rank; ++i)
-        src += idx[static_cast<size_t>(i)] * in_strides[static_cast<size_t>(perm[static_cast<size_t>(i)])];
+        src += idx[static_cast<size_t>(i)] *
+               in_strides[static_cast<size_t>(perm[static_cast<size_t>(i)])];
       out.data.push_back(data->data[static_cast<size_t>(src)]);
       for (int64_t i = rank - 1; i >= 0; --i) {
         if (++idx[static_cast<size_t>(i)] < out_shape[static_cast<size_t>(i)]) break;
@@ -374,7 +398,8 @@ std::optional<std::vector<IntValue>> fold_int_node(
     const IntValue *s = in(0), *l = in(1), *d = in(2);
     if (!s || !l || !d || d->data.empty() || d->data[0] == 0) return std::nullopt;
     IntValue out;
-    for (int64_t x = s->data[0]; d->data[0] > 0 ? x < l->data[0] : x > l->data[0]; x += d->data[0]) {
+    for (int64_t x = s->data[0]; d->data[0] > 0 ? x < l->data[0] : x > l->data[0];
+         x += d->data[0]) {
       out.data.push_back(x);
       if (static_cast<int64_t>(out.data.size()) > kMaxFoldedElements) return std::nullopt;
     }

@@ -1,8 +1,9 @@
 #pragma once
 // dnntune's own shape propagation on top of ONNX shape inference: ONNX leaves shapes unknown where
-// they are computed at run time from other shapes (Shape -> Gather -> Concat -> Reshape/Expand/Slice,
-// as PyTorch exports RNN initial states and channel shuffles). Those integer tensors only depend on
-// shapes, so they are evaluated here at load time ("folded") and fed back to ONNX as initializers.
+// they are computed at run time from other shapes (Shape -> Gather -> Concat ->
+// Reshape/Expand/Slice, as PyTorch exports RNN initial states and channel shuffles). Those integer
+// tensors only depend on shapes, so they are evaluated here at load time ("folded") and fed back to
+// ONNX as initializers.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -16,7 +17,7 @@ namespace dnntune {
 // A small integer tensor whose content is known at load time.
 struct IntValue {
   std::vector<int64_t> shape;
-  std::vector<int64_t> data;                   // row-major; booleans as 0/1
+  std::vector<int64_t> data;                 // row-major; booleans as 0/1
   int onnx_type = onnx::TensorProto::INT64;  // INT64, INT32 or BOOL
 };
 

@@ -13,12 +13,14 @@
 
 namespace dnntune {
 
-void validate_initializers(const onnx::ModelProto& model, const std::string& source);  // onnx_reader.cpp
+void validate_initializers(const onnx::ModelProto& model,
+                           const std::string& source);  // onnx_reader.cpp
 
 namespace {
 
 std::string node_label(const onnx::NodeProto& n) {
-  return n.op_type() + " node '" + (n.name().empty() ? (n.output_size() ? n.output(0) : "?") : n.name()) + "'";
+  return n.op_type() + " node '" +
+         (n.name().empty() ? (n.output_size() ? n.output(0) : "?") : n.name()) + "'";
 }
 
 // Every node input must be produced by a node, be an initializer or a model input; the node graph
@@ -33,7 +35,8 @@ std::vector<int> check_and_sort_nodes(const onnx::GraphProto& g, const std::stri
     for (const auto& o : g.node(i).output()) {
       if (o.empty()) continue;
       if (!producer.emplace(o, i).second || available.count(o))
-        throw InputError(source, "tensor '" + o + "' is produced twice (again by " + node_label(g.node(i)) + ")");
+        throw InputError(source, "tensor '" + o + "' is produced twice (again by " +
+                                     node_label(g.node(i)) + ")");
     }
   const int n = g.node_size();
   std::vector<std::vector<int>> readers(static_cast<size_t>(n));
@@ -44,7 +47,8 @@ std::vector<int> check_and_sort_nodes(const onnx::GraphProto& g, const std::stri
       if (in.empty() || available.count(in)) continue;
       auto it = producer.find(in);
       if (it == producer.end())
-        throw InputError(source, node_label(g.node(i)) + " reads tensor '" + in + "', which nothing produces");
+        throw InputError(
+            source, node_label(g.node(i)) + " reads tensor '" + in + "', which nothing produces");
       deps.insert(it->second);
     }
     for (int d : deps) readers[static_cast<size_t>(d)].push_back(i);
@@ -73,15 +77,24 @@ std::vector<int> check_and_sort_nodes(const onnx::GraphProto& g, const std::stri
 nlohmann::json attribute_to_json(const onnx::AttributeProto& a) {
   using AP = onnx::AttributeProto;
   switch (a.type()) {
-    case AP::INT: return a.i();
-    case AP::FLOAT: return a.f();
-    case AP::STRING: return a.s();
-    case AP::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
-    case AP::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
-    case AP::STRINGS: return std::vector<std::string>(a.strings().begin(), a.strings().end());
-    case AP::TENSOR: return "tensor " + shape_to_string({a.t().dims().begin(), a.t().dims().end()});
-    case AP::GRAPH: return "graph (" + std::to_string(a.g().node_size()) + " nodes)";
-    default: return "unsupported attribute type";
+    case AP::INT:
+      return a.i();
+    case AP::FLOAT:
+      return a.f();
+    case AP::STRING:
+      return a.s();
+    case AP::INTS:
+      return std::vector<int64_t>(a.ints().begin(), a.ints().end());
+    case AP::FLOATS:
+      return std::vector<float>(a.floats().begin(), a.floats().end());
+    case AP::STRINGS:
+      return std::vector<std::string>(a.strings().begin(), a.strings().end());
+    case AP::TENSOR:
+      return "tensor " + shape_to_string({a.t().dims().begin(), a.t().dims().end()});
+    case AP::GRAPH:
+      return "graph (" + std::to_string(a.g().node_size()) + " nodes)";
+    default:
+      return "unsupported attribute type";
   }
 }
 
@@ -92,12 +105,12 @@ bool contains(const std::vector<std::string>& ops, const std::string& op) {
 struct BuildState {
   const onnx::GraphProto& g;
   const ResolvedShapes& shapes;
-  std::vector<int> order;                  // node indices, topological
-  std::vector<bool> is_static;             // per node: computed at load time (folded away)
+  std::vector<int> order;       // node indices, topological
+  std::vector<bool> is_static;  // per node: computed at load time (folded away)
   std::unordered_set<std::string> static_tensors;
   std::unordered_set<std::string> model_outputs;
   std::unordered_map<std::string, std::vector<int>> readers;  // tensor -> non-static reader nodes
-  std::vector<int> group_of;               // per node, -1 = not a layer
+  std::vector<int> group_of;                                  // per node, -1 = not a layer
 };
 
 // Static: initializers, folded integers, and everything computed only from them or from shapes.
@@ -110,7 +123,8 @@ void mark_static_nodes(BuildState& s) {
     bool all_static = node.op_type() == "Shape" || node.op_type() == "Size";
     if (!all_static) {
       all_static = true;
-      for (const auto& in : node.input()) all_static = all_static && (in.empty() || s.static_tensors.count(in));
+      for (const auto& in : node.input())
+        all_static = all_static && (in.empty() || s.static_tensors.count(in));
     }
     for (const auto& o : node.output()) all_static = all_static && !s.model_outputs.count(o);
     if (!all_static || node.op_type() == "If" || node.op_type() == "Loop") continue;
@@ -167,7 +181,9 @@ std::vector<std::vector<int>> group_nodes(BuildState& s, const FusionRules& rule
         bool others_static = true;
         for (const auto& in : mn.input())
           others_static = others_static && (in.empty() || in == out || s.static_tensors.count(in));
-        if (s.group_of[static_cast<size_t>(m)] < 0 && contains(step.ops, mn.op_type()) && others_static) next = m;
+        if (s.group_of[static_cast<size_t>(m)] < 0 && contains(step.ops, mn.op_type()) &&
+            others_static)
+          next = m;
       }
       if (next >= 0) {
         groups.back().push_back(next);
@@ -183,7 +199,8 @@ std::vector<std::vector<int>> group_nodes(BuildState& s, const FusionRules& rule
 
 }  // namespace
 
-LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, const LoadOptions& options) {
+LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source,
+                             const LoadOptions& options) {
   if (!model.has_graph() || model.graph().node_size() == 0)
     throw InputError(source, "not an ONNX model: no graph nodes");
   {  // Shape resolution walks nodes in file order: give it a topological one.
@@ -220,7 +237,8 @@ LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, 
   int64_t params = 0;
   for (const auto& t : g.initializer()) {
     init_names.insert(t.name());
-    if (dtype_is_float(dtype_from_onnx(t.data_type()))) params += checked_elements({t.dims().begin(), t.dims().end()});
+    if (dtype_is_float(dtype_from_onnx(t.data_type())))
+      params += checked_elements({t.dims().begin(), t.dims().end()});
   }
   for (const auto& v : g.input())
     if (!init_names.count(v.name())) graph.inputs.push_back(info(v.name()));
@@ -236,7 +254,8 @@ LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, 
     Layer layer;
     const auto& anchor = g.node(groups[gi][0]);
     layer.kind = anchor.op_type();
-    layer.name = anchor.name().empty() ? anchor.op_type() + "_" + std::to_string(gi) : anchor.name();
+    layer.name =
+        anchor.name().empty() ? anchor.op_type() + "_" + std::to_string(gi) : anchor.name();
     for (const auto& a : anchor.attribute()) layer.attributes[a.name()] = attribute_to_json(a);
     std::set<std::string> seen_in, seen_w;
     for (int ni : groups[gi]) {
@@ -259,7 +278,8 @@ LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, 
         auto r = s.readers.find(o);
         bool external = s.model_outputs.count(o) > 0;
         if (r != s.readers.end())
-          for (int reader : r->second) external = external || s.group_of[static_cast<size_t>(reader)] != static_cast<int>(gi);
+          for (int reader : r->second)
+            external = external || s.group_of[static_cast<size_t>(reader)] != static_cast<int>(gi);
         if (external) layer.outputs.push_back(info(o));
       }
       if (const std::string bad = check_node_dimensions(node, lookup); !bad.empty())
@@ -269,8 +289,9 @@ LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, 
       layer.flops += cost.flops;
       if (!cost.known) {
         layer.unknown_cost = true;
-        graph.warnings.push_back("unknown operator '" + cost.unknown_op + "' in " + node_label(node) +
-                                 ": not costed (layer '" + layer.name + "' flagged unknown_cost)");
+        graph.warnings.push_back("unknown operator '" + cost.unknown_op + "' in " +
+                                 node_label(node) + ": not costed (layer '" + layer.name +
+                                 "' flagged unknown_cost)");
       }
     }
     for (const auto& w : layer.weights) {
@@ -284,7 +305,9 @@ LayerGraph build_layer_graph(onnx::ModelProto model, const std::string& source, 
   for (size_t gi = 0; gi < groups.size(); ++gi)
     for (const auto& in : graph.dag[gi].inputs) {
       auto p = producer_layer.find(in.name);
-      if (p != producer_layer.end()) boost::add_edge(static_cast<size_t>(p->second), gi, TensorEdge{in.name, in.bytes()}, graph.dag);
+      if (p != producer_layer.end())
+        boost::add_edge(static_cast<size_t>(p->second), gi, TensorEdge{in.name, in.bytes()},
+                        graph.dag);
     }
   finalize_layer_graph(graph, params);
   return graph;

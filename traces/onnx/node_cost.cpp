@@ -8,7 +8,9 @@ namespace dnntune {
 
 namespace {
 
-int64_t elements(const TensorInfo* t) { return t ? t->elements() : 0; }
+int64_t elements(const TensorInfo* t) {
+  return t ? t->elements() : 0;
+}
 
 int64_t product_from(const std::vector<int64_t>& dims, size_t first) {
   int64_t n = 1;
@@ -38,39 +40,108 @@ std::string attr_string(const onnx::NodeProto& node, const char* name) {
 // operator's formula (e.g. Sigmoid = 1/(1+exp(-x)): neg, exp, add, div = 4).
 const std::map<std::string, int64_t>& elementwise_flops_per_element() {
   static const std::map<std::string, int64_t> table = {
-      {"Add", 1}, {"Sub", 1}, {"Mul", 1}, {"Div", 1}, {"Pow", 1}, {"Max", 1}, {"Min", 1},
-      {"Sum", 1}, {"Mean", 2}, {"Mod", 1}, {"Neg", 1}, {"Abs", 1}, {"Sqrt", 1}, {"Reciprocal", 1},
-      {"Floor", 1}, {"Ceil", 1}, {"Round", 1}, {"Sign", 1}, {"Exp", 1}, {"Log", 1},
-      {"Relu", 1}, {"LeakyRelu", 2}, {"PRelu", 2}, {"Clip", 2}, {"ThresholdedRelu", 1},
-      {"Sigmoid", 4},         // neg, exp, add, div
-      {"Tanh", 4},            // 2 exp, sub, div
-      {"HardSigmoid", 3},     // mul, add, clip
-      {"HardSwish", 4},       // mul, add, clip, mul
-      {"Elu", 3}, {"Selu", 4}, {"Celu", 4}, {"Softplus", 3}, {"Softsign", 3}, {"Erf", 4},
-      {"Gelu", 8},            // x * 0.5 * (1 + erf(x / sqrt 2))
+      {"Add", 1},
+      {"Sub", 1},
+      {"Mul", 1},
+      {"Div", 1},
+      {"Pow", 1},
+      {"Max", 1},
+      {"Min", 1},
+      {"Sum", 1},
+      {"Mean", 2},
+      {"Mod", 1},
+      {"Neg", 1},
+      {"Abs", 1},
+      {"Sqrt", 1},
+      {"Reciprocal", 1},
+      {"Floor", 1},
+      {"Ceil", 1},
+      {"Round", 1},
+      {"Sign", 1},
+      {"Exp", 1},
+      {"Log", 1},
+      {"Relu", 1},
+      {"LeakyRelu", 2},
+      {"PRelu", 2},
+      {"Clip", 2},
+      {"ThresholdedRelu", 1},
+      {"Sigmoid", 4},      // neg, exp, add, div
+      {"Tanh", 4},         // 2 exp, sub, div
+      {"HardSigmoid", 3},  // mul, add, clip
+      {"HardSwish", 4},    // mul, add, clip, mul
+      {"Elu", 3},
+      {"Selu", 4},
+      {"Celu", 4},
+      {"Softplus", 3},
+      {"Softsign", 3},
+      {"Erf", 4},
+      {"Gelu", 8},  // x * 0.5 * (1 + erf(x / sqrt 2))
       {"Mish", 6},
-      {"Equal", 1}, {"Less", 1}, {"LessOrEqual", 1}, {"Greater", 1}, {"GreaterOrEqual", 1},
-      {"And", 1}, {"Or", 1}, {"Xor", 1}, {"Not", 1}, {"Where", 1}, {"IsNaN", 1}, {"IsInf", 1},
-      {"BatchNormalization", 2},      // inference: x * scale' + shift'
-      {"InstanceNormalization", 8},   // mean 1, variance 3, normalise 2, affine 2
+      {"Equal", 1},
+      {"Less", 1},
+      {"LessOrEqual", 1},
+      {"Greater", 1},
+      {"GreaterOrEqual", 1},
+      {"And", 1},
+      {"Or", 1},
+      {"Xor", 1},
+      {"Not", 1},
+      {"Where", 1},
+      {"IsNaN", 1},
+      {"IsInf", 1},
+      {"BatchNormalization", 2},     // inference: x * scale' + shift'
+      {"InstanceNormalization", 8},  // mean 1, variance 3, normalise 2, affine 2
       {"LayerNormalization", 8},
       {"GroupNormalization", 8},
-      {"Softmax", 5},                 // max, sub, exp, sum, div
-      {"LogSoftmax", 6}, {"Hardmax", 1},
-      {"LRN", 6},                     // square, window sum (~size), scale, pow, div: per element
-      {"QuantizeLinear", 2}, {"DequantizeLinear", 2}, {"DynamicQuantizeLinear", 3},
+      {"Softmax", 5},  // max, sub, exp, sum, div
+      {"LogSoftmax", 6},
+      {"Hardmax", 1},
+      {"LRN", 6},  // square, window sum (~size), scale, pow, div: per element
+      {"QuantizeLinear", 2},
+      {"DequantizeLinear", 2},
+      {"DynamicQuantizeLinear", 3},
   };
   return table;
 }
 
 const std::set<std::string>& data_movement_ops() {
-  static const std::set<std::string> ops = {
-      "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice",
-      "Gather", "GatherElements", "GatherND", "ScatterND", "ScatterElements", "Pad", "Identity",
-      "Dropout", "Shape", "Size", "Cast", "CastLike", "Expand", "Tile", "Constant",
-      "ConstantOfShape", "DepthToSpace", "SpaceToDepth", "Range", "NonZero", "Compress",
-      "ReverseSequence", "OneHot", "EyeLike", "SequenceConstruct", "SplitToSequence",
-      "ConcatFromSequence", "SequenceAt", "Trilu"};
+  static const std::set<std::string> ops = {"Reshape",
+                                            "Flatten",
+                                            "Squeeze",
+                                            "Unsqueeze",
+                                            "Transpose",
+                                            "Concat",
+                                            "Split",
+                                            "Slice",
+                                            "Gather",
+                                            "GatherElements",
+                                            "GatherND",
+                                            "ScatterND",
+                                            "ScatterElements",
+                                            "Pad",
+                                            "Identity",
+                                            "Dropout",
+                                            "Shape",
+                                            "Size",
+                                            "Cast",
+                                            "CastLike",
+                                            "Expand",
+                                            "Tile",
+                                            "Constant",
+                                            "ConstantOfShape",
+                                            "DepthToSpace",
+                                            "SpaceToDepth",
+                                            "Range",
+                                            "NonZero",
+                                            "Compress",
+                                            "ReverseSequence",
+                                            "OneHot",
+                                            "EyeLike",
+                                            "SequenceConstruct",
+                                            "SplitToSequence",
+                                            "ConcatFromSequence",
+                                            "SequenceAt",
+                                            "Trilu"};
   return ops;
 }
 
@@ -89,8 +160,8 @@ NodeCost subgraph_cost(const onnx::GraphProto& g, const TensorLookup& outer) {
   for (const auto& v : g.value_info()) add(v);
   for (const auto& v : g.output()) add(v);
   for (const auto& init : g.initializer())
-    local[init.name()] = TensorInfo{init.name(), {init.dims().begin(), init.dims().end()},
-                                    dtype_from_onnx(init.data_type())};
+    local[init.name()] = TensorInfo{
+        init.name(), {init.dims().begin(), init.dims().end()}, dtype_from_onnx(init.data_type())};
   TensorLookup lookup = [&](const std::string& name) -> const TensorInfo* {
     auto it = local.find(name);
     return it != local.end() ? &it->second : outer(name);
@@ -110,7 +181,9 @@ NodeCost subgraph_cost(const onnx::GraphProto& g, const TensorLookup& outer) {
 
 }  // namespace
 
-bool is_data_movement_op(const std::string& op) { return data_movement_ops().count(op) > 0; }
+bool is_data_movement_op(const std::string& op) {
+  return data_movement_ops().count(op) > 0;
+}
 
 std::string check_node_dimensions(const onnx::NodeProto& node, const TensorLookup& lookup) {
   auto in = [&](int i) -> const TensorInfo* {
@@ -122,21 +195,22 @@ std::string check_node_dimensions(const onnx::NodeProto& node, const TensorLooku
   if (op == "Conv" && x->shape.size() >= 2 && w->shape.size() >= 2) {
     const int64_t group = attr_int(node, "group", 1);
     if (x->shape[1] != w->shape[1] * group)
-      return "input '" + x->name + "' has " + std::to_string(x->shape[1]) + " channels but weight '" + w->name +
-             "' " + shape_to_string(w->shape) + " with group " + std::to_string(group) + " expects " +
+      return "input '" + x->name + "' has " + std::to_string(x->shape[1]) +
+             " channels but weight '" + w->name + "' " + shape_to_string(w->shape) +
+             " with group " + std::to_string(group) + " expects " +
              std::to_string(w->shape[1] * group);
   }
   if (op == "Gemm" && x->shape.size() == 2 && w->shape.size() == 2) {
     const int64_t kx = attr_int(node, "transA", 0) ? x->shape[0] : x->shape[1];
     const int64_t kw = attr_int(node, "transB", 0) ? w->shape[1] : w->shape[0];
     if (kx != kw)
-      return "inner dimensions differ: '" + x->name + "' " + shape_to_string(x->shape) + " vs '" + w->name + "' " +
-             shape_to_string(w->shape);
+      return "inner dimensions differ: '" + x->name + "' " + shape_to_string(x->shape) + " vs '" +
+             w->name + "' " + shape_to_string(w->shape);
   }
   if (op == "MatMul" && x->shape.size() >= 2 && w->shape.size() >= 2 &&
       x->shape.back() != w->shape[w->shape.size() - 2])
-    return "inner dimensions differ: '" + x->name + "' " + shape_to_string(x->shape) + " vs '" + w->name + "' " +
-           shape_to_string(w->shape);
+    return "inner dimensions differ: '" + x->name + "' " + shape_to_string(x->shape) + " vs '" +
+           w->name + "' " + shape_to_string(w->shape);
   return "";
 }
 
@@ -258,9 +332,10 @@ NodeCost node_cost(const onnx::NodeProto& node, const TensorLookup& lookup) {
       NodeCost body = subgraph_cost(a.g(), lookup);
       int64_t trips = -1;
       if (op == "Scan") {
-        const TensorInfo* first = in(static_cast<int>(attr_int(node, "num_scan_inputs", 1) > 0
-                                                          ? node.input_size() - attr_int(node, "num_scan_inputs", 1)
-                                                          : 0));
+        const TensorInfo* first =
+            in(static_cast<int>(attr_int(node, "num_scan_inputs", 1) > 0
+                                    ? node.input_size() - attr_int(node, "num_scan_inputs", 1)
+                                    : 0));
         if (first && !first->shape.empty()) trips = first->shape[0];
       }
       if (trips < 0) {

@@ -11,9 +11,9 @@
 namespace dnntune {
 
 struct NodeCost {
-  int64_t macs = 0;   // multiply-accumulates (Conv, ConvTranspose, Gemm, MatMul, LSTM/GRU/RNN)
-  int64_t flops = 0;  // all arithmetic; a MAC counts 2
-  bool known = true;  // false: dnntune has no cost rule for this operator
+  int64_t macs = 0;        // multiply-accumulates (Conv, ConvTranspose, Gemm, MatMul, LSTM/GRU/RNN)
+  int64_t flops = 0;       // all arithmetic; a MAC counts 2
+  bool known = true;       // false: dnntune has no cost rule for this operator
   std::string unknown_op;  // the first operator without a rule (may sit inside a subgraph)
 };
 

@@ -47,13 +47,13 @@ void check_initializer(const onnx::TensorProto& t, const fs::path& dir, const st
     std::error_code ec;
     const auto size = fs::file_size(file, ec);
     if (location.empty() || ec)
-      throw InputError(source, "initializer '" + t.name() + "' refers to external data '" + location +
-                                   "', which cannot be read");
+      throw InputError(source, "initializer '" + t.name() + "' refers to external data '" +
+                                   location + "', which cannot be read");
     const int64_t need = length >= 0 ? length : n * elem;
     if (offset + need > static_cast<int64_t>(size))
-      throw InputError(source, "initializer '" + t.name() + "' needs bytes " + std::to_string(offset) +
-                                   ".." + std::to_string(offset + need) + " of '" + location +
-                                   "', which has " + std::to_string(size));
+      throw InputError(source, "initializer '" + t.name() + "' needs bytes " +
+                                   std::to_string(offset) + ".." + std::to_string(offset + need) +
+                                   " of '" + location + "', which has " + std::to_string(size));
     return;
   }
   const int64_t have = payload_bytes(t, elem);
@@ -76,7 +76,8 @@ onnx::ModelProto parse_file(const std::string& path) {
   if (bytes.empty()) throw InputError(path, "is empty, not an ONNX model");
   onnx::ModelProto model;
   if (!model.ParseFromString(bytes))
-    throw InputError(path, "not an ONNX model: protobuf parse failed (truncated or another format)");
+    throw InputError(path,
+                     "not an ONNX model: protobuf parse failed (truncated or another format)");
   if (!model.has_graph() || model.graph().node_size() == 0 || model.ir_version() <= 0)
     throw InputError(path, "not an ONNX model: no ir_version or no graph nodes");
   return model;
@@ -94,7 +95,8 @@ onnx::ModelProto read_model_proto(const std::string& model) {
   if (!fs::exists(model, ec)) {
     if (const zoo::ZooEntry* entry = zoo::find(model)) return entry->build(zoo::ZooOptions{});
     if (model.find('/') == std::string::npos && model.find(".onnx") == std::string::npos)
-      throw InputError(model, "no such file and not a suite model; suite models: " + zoo::names_joined());
+      throw InputError(model,
+                       "no such file and not a suite model; suite models: " + zoo::names_joined());
   }
   onnx::ModelProto proto = parse_file(model);
   validate_initializers(proto, model);
@@ -105,18 +107,23 @@ std::vector<int64_t> parse_shape(const std::string& text) {
   std::vector<int64_t> dims;
   std::string token;
   auto flush = [&] {
-    if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos || token.size() > 12)
-      throw InputError("<command line>", "bad shape '" + text + "': expected dimensions like 1x3x224x224");
+    if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos ||
+        token.size() > 12)
+      throw InputError("<command line>",
+                       "bad shape '" + text + "': expected dimensions like 1x3x224x224");
     dims.push_back(std::stoll(token));
     token.clear();
   };
   for (char c : text) {
-    if (c == 'x' || c == 'X' || c == ',') flush();
-    else token += c;
+    if (c == 'x' || c == 'X' || c == ',')
+      flush();
+    else
+      token += c;
   }
   flush();
   for (int64_t d : dims)
-    if (d <= 0) throw InputError("<command line>", "bad shape '" + text + "': dimensions must be positive");
+    if (d <= 0)
+      throw InputError("<command line>", "bad shape '" + text + "': dimensions must be positive");
   return dims;
 }
 

@@ -46,7 +46,8 @@ std::string describe_dims(const onnx::TypeProto& type) {
 }
 
 std::string node_label(const onnx::NodeProto& n) {
-  return n.op_type() + " node '" + (n.name().empty() ? (n.output_size() ? n.output(0) : "?") : n.name()) + "'";
+  return n.op_type() + " node '" +
+         (n.name().empty() ? (n.output_size() ? n.output(0) : "?") : n.name()) + "'";
 }
 
 bool has_payload(const onnx::TensorProto& t) {
@@ -64,7 +65,8 @@ onnx::TypeProto type_of_tensor(const onnx::TensorProto& t) {
 }
 
 // --input-shape and --batch, then a check that every model input is concrete.
-void apply_input_shapes(onnx::GraphProto& g, const std::string& source, const LoadOptions& options) {
+void apply_input_shapes(onnx::GraphProto& g, const std::string& source,
+                        const LoadOptions& options) {
   std::set<std::string> inits;
   for (const auto& t : g.initializer()) inits.insert(t.name());
   std::set<std::string> input_names;
@@ -76,7 +78,8 @@ void apply_input_shapes(onnx::GraphProto& g, const std::string& source, const Lo
   }
   for (const auto& [name, shape] : options.input_shapes)
     if (!input_names.count(name))
-      throw InputError(source, "--input-shape names '" + name + "', which is not a model input; inputs: " + listed);
+      throw InputError(source, "--input-shape names '" + name +
+                                   "', which is not a model input; inputs: " + listed);
   for (auto& in : *g.mutable_input()) {
     if (inits.count(in.name())) continue;
     auto* tensor_type = in.mutable_type()->mutable_tensor_type();
@@ -86,17 +89,20 @@ void apply_input_shapes(onnx::GraphProto& g, const std::string& source, const Lo
       shape->clear_dim();
       for (int64_t d : it->second) shape->add_dim()->set_dim_value(d);
     }
-    if (options.batch > 0 && it == options.input_shapes.end() && tensor_type->shape().dim_size() > 0)
+    if (options.batch > 0 && it == options.input_shapes.end() &&
+        tensor_type->shape().dim_size() > 0)
       tensor_type->mutable_shape()->mutable_dim(0)->set_dim_value(options.batch);
     const auto dims = dims_of(in.type());
     for (size_t i = 0; i < dims.size(); ++i) {
       if (dims[i] >= 0) continue;
       if (dims[i] == -2)
-        throw InputError(source, "input '" + in.name() + "' has no declared shape; give --input-shape " +
-                                     in.name() + "=DxDx...");
-      throw InputError(source, "input '" + in.name() + "' has unknown dimension " + std::to_string(i) +
-                                   " in " + describe_dims(in.type()) + "; give --input-shape " +
-                                   in.name() + "=DxDx..." + (i == 0 ? " or --batch N" : ""));
+        throw InputError(source, "input '" + in.name() +
+                                     "' has no declared shape; give --input-shape " + in.name() +
+                                     "=DxDx...");
+      throw InputError(source, "input '" + in.name() + "' has unknown dimension " +
+                                   std::to_string(i) + " in " + describe_dims(in.type()) +
+                                   "; give --input-shape " + in.name() + "=DxDx..." +
+                                   (i == 0 ? " or --batch N" : ""));
     }
   }
 }
@@ -127,15 +133,16 @@ class ForwardInference {
     auto& g = *model_.mutable_graph();
     std::deque<onnx::NodeProto> work(g.node().begin(), g.node().end());
     google::protobuf::RepeatedPtrField<onnx::NodeProto> done;
-    onnx::shape_inference::GraphInferenceContext graph_context(types_, opsets_, nullptr, {},
-                                                               onnx::OpSchemaRegistry::Instance(), nullptr,
-                                                               static_cast<int>(model_.ir_version()));
+    onnx::shape_inference::GraphInferenceContext graph_context(
+        types_, opsets_, nullptr, {}, onnx::OpSchemaRegistry::Instance(), nullptr,
+        static_cast<int>(model_.ir_version()));
     while (!work.empty()) {
       onnx::NodeProto node = std::move(work.front());
       work.pop_front();
       if (auto branch = decided_branch(node)) {
         // The branch's nodes run next, in place of the If.
-        for (auto it = branch->rbegin(); it != branch->rend(); ++it) work.push_front(std::move(*it));
+        for (auto it = branch->rbegin(); it != branch->rend(); ++it)
+          work.push_front(std::move(*it));
         continue;
       }
       if (!fold(node)) infer(node, graph_context);
@@ -201,7 +208,8 @@ class ForwardInference {
     if (!branch || branch->output_size() != node.output_size()) return std::nullopt;
     std::map<std::string, std::string> rename;
     std::set<std::string> produced;
-    for (int i = 0; i < branch->output_size(); ++i) rename[branch->output(i).name()] = node.output(i);
+    for (int i = 0; i < branch->output_size(); ++i)
+      rename[branch->output(i).name()] = node.output(i);
     for (const auto& bn : branch->node())
       for (const auto& o : bn.output()) produced.insert(o);
     for (const auto& init : branch->initializer()) {
@@ -248,10 +256,12 @@ class ForwardInference {
             : onnx::OpSchemaRegistry::Schema(node.op_type(), version->second, node.domain());
     std::vector<onnx::TypeProto> inferred(static_cast<size_t>(node.output_size()));
     if (schema && schema->has_type_and_shape_inference_function()) {
-      onnx::shape_inference::InferenceContextImpl ctx(node, types_, data_, {}, nullptr, &graph_context);
+      onnx::shape_inference::InferenceContextImpl ctx(node, types_, data_, {}, nullptr,
+                                                      &graph_context);
       try {
         schema->GetTypeAndShapeInferenceFunction()(ctx);
-        for (int i = 0; i < node.output_size(); ++i) inferred[static_cast<size_t>(i)] = *ctx.getOutputType(i);
+        for (int i = 0; i < node.output_size(); ++i)
+          inferred[static_cast<size_t>(i)] = *ctx.getOutputType(i);
       } catch (const std::exception& e) {
         if (inputs_concrete(node)) {  // otherwise the unresolved input is reported, not this
           std::string what = e.what();
@@ -268,7 +278,8 @@ class ForwardInference {
       // The exporter's value_info fills what inference leaves open (operators without an
       // inference function, data-dependent shapes).
       if (declared != declared_.end() && (!is_tensor_type(type) || !concrete(dims_of(type))) &&
-          (type.value_case() == onnx::TypeProto::VALUE_NOT_SET || concrete(dims_of(*declared->second))))
+          (type.value_case() == onnx::TypeProto::VALUE_NOT_SET ||
+           concrete(dims_of(*declared->second))))
         type = *declared->second;
       set_type(name, type);
     }
@@ -278,7 +289,8 @@ class ForwardInference {
     for (const auto& in : node.input()) {
       if (in.empty()) continue;
       auto it = types_.find(in);
-      if (it == types_.end() || (is_tensor_type(*it->second) && !concrete(dims_of(*it->second)))) return false;
+      if (it == types_.end() || (is_tensor_type(*it->second) && !concrete(dims_of(*it->second))))
+        return false;
     }
     return true;
   }
@@ -329,18 +341,24 @@ ResolvedShapes resolve_shapes(onnx::ModelProto& model, const std::string& source
     for (const auto& o : node.output()) {
       if (o.empty() || !used.count(o)) continue;
       auto it = r.tensors.find(o);
-      const bool non_tensor = it != r.tensors.end() && it->second.dtype == DType::kUnknown && it->second.shape.empty();
-      if (non_tensor) continue;  // sequences and maps have no shape; layers reading them are not costed
-      const bool has_schema = onnx::OpSchemaRegistry::Schema(node.op_type(), node.domain()) != nullptr;
+      const bool non_tensor =
+          it != r.tensors.end() && it->second.dtype == DType::kUnknown && it->second.shape.empty();
+      if (non_tensor)
+        continue;  // sequences and maps have no shape; layers reading them are not costed
+      const bool has_schema =
+          onnx::OpSchemaRegistry::Schema(node.op_type(), node.domain()) != nullptr;
       if ((it == r.tensors.end() || !concrete(it->second.shape)) && !has_schema)
-        throw InputError(source, "cannot resolve the shape of tensor '" + o + "': operator '" +
-                                     node.op_type() + "'" + (node.domain().empty() ? "" : " (domain " + node.domain() + ")") +
-                                     " of node '" + node.name() +
-                                     "' has no ONNX shape inference and the model declares no value_info for it");
+        throw InputError(
+            source,
+            "cannot resolve the shape of tensor '" + o + "': operator '" + node.op_type() + "'" +
+                (node.domain().empty() ? "" : " (domain " + node.domain() + ")") + " of node '" +
+                node.name() +
+                "' has no ONNX shape inference and the model declares no value_info for it");
       if (it == r.tensors.end() || !concrete(it->second.shape))
-        throw InputError(source, "cannot resolve the shape of tensor '" + o + "' (output of " +
-                                     node_label(node) +
-                                     "); give the model inputs concrete shapes with --input-shape NAME=DxDx...");
+        throw InputError(
+            source, "cannot resolve the shape of tensor '" + o + "' (output of " +
+                        node_label(node) +
+                        "); give the model inputs concrete shapes with --input-shape NAME=DxDx...");
       if (checked_elements(it->second.shape) < 0)
         throw InputError(source, "tensor '" + o + "' (output of " + node_label(node) + ") has " +
                                      shape_to_string(it->second.shape) +

@@ -11,7 +11,9 @@
 namespace dnntune::calib {
 namespace {
 
-std::string model_path(const std::string& name) { return test::shared_dir() + "/models/" + name + ".onnx"; }
+std::string model_path(const std::string& name) {
+  return test::shared_dir() + "/models/" + name + ".onnx";
+}
 
 TEST(SharedEngine, Resnet18LayersGetTheirTimeAndFusedReluIsZero) {
   DNNTUNE_REQUIRE_SHARED();
@@ -23,15 +25,20 @@ TEST(SharedEngine, Resnet18LayersGetTheirTimeAndFusedReluIsZero) {
   double layer_sum = 0;
   for (size_t i = 0; i < graph.size(); ++i) {
     const Layer& layer = graph.layer(i);
-    double t = 0;
+    double layer_ms = 0;
     for (const auto& node : layer.nodes) {
       ASSERT_TRUE(m.node_median_ms.count(node)) << "node " << node << " has no timing";
-      t += m.node_median_ms.at(node);
+      layer_ms += m.node_median_ms.at(node);
     }
-    if (layer.kind == "Conv") EXPECT_GT(t, 0.0) << layer.name;
-    for (size_t j = 1; j < layer.nodes.size(); ++j)
-      if (layer.ops[j] == "Relu") EXPECT_LT(m.node_median_ms.at(layer.nodes[j]), 0.01) << layer.nodes[j];
-    layer_sum += t;
+    if (layer.kind == "Conv") {
+      EXPECT_GT(layer_ms, 0.0) << layer.name;
+    }
+    for (size_t j = 1; j < layer.nodes.size(); ++j) {
+      if (layer.ops[j] == "Relu") {
+        EXPECT_LT(m.node_median_ms.at(layer.nodes[j]), 0.01) << layer.nodes[j];
+      }
+    }
+    layer_sum += layer_ms;
   }
   // Every millisecond of the engine's own per-layer profile lands on some dnntune layer.
   EXPECT_NEAR(layer_sum, m.node_sum_ms(), 1e-9);
@@ -43,7 +50,8 @@ TEST(SharedEngine, RunsTheModelsTheIssueListsAndRejectsTheOthersClearly) {
   DNNTUNE_REQUIRE_SHARED();
   OpenCvEngine engine(1);
   // mobilenet_v2 runs thanks to the Clip rewrite (opset-11 Clip takes min/max as inputs).
-  for (const std::string name : {"mlp_mnist", "squeezenet1_1", "mobilenet_v2", "mobilenet_v3_small"}) {
+  for (const std::string name :
+       {"mlp_mnist", "squeezenet1_1", "mobilenet_v2", "mobilenet_v3_small"}) {
     const std::string path = model_path(name);
     EXPECT_NO_THROW(engine.load(read_model_proto(path), path)) << name;
   }

@@ -18,8 +18,9 @@ namespace dnntune::sim {
 namespace {
 
 struct Catalog {
-  OwnedScenario owned = roofline_scenario(hw::find_device("oneplus5t"), hw::find_device("xeon_e5_2620v4"),
-                                          hw::find_network_preset("lte"));
+  OwnedScenario owned =
+      roofline_scenario(hw::find_device("oneplus5t"), hw::find_device("xeon_e5_2620v4"),
+                        hw::find_network_preset("lte"));
   Scenario& scenario = owned.scenario;
 };
 

@@ -11,7 +11,9 @@
 namespace dnntune {
 namespace {
 
-std::string model_path(const std::string& name) { return test::shared_dir() + "/models/" + name + ".onnx"; }
+std::string model_path(const std::string& name) {
+  return test::shared_dir() + "/models/" + name + ".onnx";
+}
 
 struct Published {
   const char* model;
@@ -21,10 +23,12 @@ struct Published {
 // torchvision 0.14 model documentation, at 224x224 (inception_v3: 299x299); also in
 // ../shared/models/README.md.
 const Published kTorchvisionGmacs[] = {
-    {"alexnet", 0.71},        {"vgg16", 15.47},         {"resnet18", 1.81},
-    {"resnet50", 4.09},       {"googlenet", 1.50},      {"inception_v3", 5.71},
-    {"mobilenet_v2", 0.30},   {"mobilenet_v3_small", 0.06}, {"squeezenet1_1", 0.35},
-    {"shufflenet_v2_x1_0", 0.14}, {"densenet121", 2.83}, {"mnasnet1_0", 0.31},
+    {"alexnet", 0.71},       {"vgg16", 15.47},
+    {"resnet18", 1.81},      {"resnet50", 4.09},
+    {"googlenet", 1.50},     {"inception_v3", 5.71},
+    {"mobilenet_v2", 0.30},  {"mobilenet_v3_small", 0.06},
+    {"squeezenet1_1", 0.35}, {"shufflenet_v2_x1_0", 0.14},
+    {"densenet121", 2.83},   {"mnasnet1_0", 0.31},
 };
 
 TEST(SharedModels, MacsMatchTorchvisionPublishedFigures) {
@@ -51,7 +55,8 @@ TEST(SharedModels, EveryTensorOfEveryModelHasAConcreteShape) {
       ASSERT_GT(g.size(), 0u) << entry.path();
       for (size_t i = 0; i < g.size(); ++i)
         for (const auto& t : g.layer(i).outputs) {
-          EXPECT_FALSE(t.shape.empty() && t.dtype == DType::kUnknown) << entry.path() << " " << t.name;
+          EXPECT_FALSE(t.shape.empty() && t.dtype == DType::kUnknown)
+              << entry.path() << " " << t.name;
           for (int64_t d : t.shape) EXPECT_GT(d, 0) << entry.path() << " " << t.name;
         }
       EXPECT_EQ(g.cut_bytes.size(), g.size());
@@ -91,12 +96,12 @@ TEST(SharedModels, Opset13ExportsGiveTheSameGraphAsOpset11) {
 
 TEST(SharedModels, RecurrentModelsResolveTheirRuntimeShapedInitialStates) {
   DNNTUNE_REQUIRE_SHARED();
-  // lstm_lm: Embedding(10000,256) -> LSTM(256->512) -> LSTM(512->512) -> Linear(512->10000), 35 tokens.
-  // MACs = 35 * (4*512*(256+512) + 4*512*(512+512) + 512*10000)
+  // lstm_lm: Embedding(10000,256) -> LSTM(256->512) -> LSTM(512->512) -> Linear(512->10000), 35
+  // tokens. MACs = 35 * (4*512*(256+512) + 4*512*(512+512) + 512*10000)
   const LayerGraph g = load_layer_graph(model_path("lstm_lm"));
   EXPECT_EQ(g.totals.macs, 35LL * (4 * 512 * 768 + 4 * 512 * 1024 + 512 * 10000));
-  // gru_kws: 98 frames of 40 MFCCs -> GRU(40->128) -> GRU(128->128) -> Linear(128->12) on the last frame
-  // MACs = 98 * (3*128*(40+128) + 3*128*(128+128)) + 128*12
+  // gru_kws: 98 frames of 40 MFCCs -> GRU(40->128) -> GRU(128->128) -> Linear(128->12) on the last
+  // frame MACs = 98 * (3*128*(40+128) + 3*128*(128+128)) + 128*12
   const LayerGraph k = load_layer_graph(model_path("gru_kws"));
   EXPECT_EQ(k.totals.macs, 98LL * (3 * 128 * 168 + 3 * 128 * 256) + 128 * 12);
 }
@@ -125,7 +130,8 @@ TEST(SharedModels, WeightsAsConstantOfShapeNodesStillCountAsLayerWeights) {
   DNNTUNE_REQUIRE_SHARED();
   // The ONNX light zoo replaced every initializer with ConstantOfShape: weights are computed at
   // load time (static) and must still be attributed to their layers.
-  const LayerGraph g = load_layer_graph(test::shared_dir() + "/data/models/onnx_light_zoo/light_resnet50.onnx");
+  const LayerGraph g =
+      load_layer_graph(test::shared_dir() + "/data/models/onnx_light_zoo/light_resnet50.onnx");
   EXPECT_NEAR(static_cast<double>(g.totals.macs) / 1e9, 4.09, 0.02 * 4.09);
   EXPECT_GT(g.totals.weight_bytes, 90'000'000);  // ~25.5M float weights
 }

@@ -34,7 +34,9 @@ struct Pair {
 };
 
 // How gtest (and so ctest's test list) prints a parameter: its suite name, not raw bytes.
-void PrintTo(const Pair& p, std::ostream* os) { *os << p.suite << " vs " << p.shared_file; }
+void PrintTo(const Pair& p, std::ostream* os) {
+  *os << p.suite << " vs " << p.shared_file;
+}
 
 struct Row {
   std::string name, kind;

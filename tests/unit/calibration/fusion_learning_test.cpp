@@ -28,7 +28,7 @@ TEST(FusionLearning, RulesFollowProbes) {
   EXPECT_FALSE(rules_fuse(rules, "Conv", "Sigmoid"));
   EXPECT_FALSE(rules_fuse(rules, "Add", "Relu"));
   EXPECT_TRUE(rules_fuse(rules, "Conv", "BatchNormalization"));  // not probed: default kept
-  EXPECT_TRUE(rules_fuse(rules, "Gemm", "Relu"));                 // not probed: default kept
+  EXPECT_TRUE(rules_fuse(rules, "Gemm", "Relu"));                // not probed: default kept
   // Fused cost share (T(AB)-T(A))/T(B) = (1.05-1)/0.2 = 0.25.
   const auto cost = learn_fused_cost(probes);
   ASSERT_TRUE(cost.count("Conv+Relu"));

@@ -1,4 +1,5 @@
-// Latency model forms recover known laws; cross-validation prefers the form that generated the data.
+// Latency model forms recover known laws; cross-validation prefers the form that generated the
+// data.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -25,8 +26,10 @@ TEST(KindModel, RooflineRecoversAdditiveLawWithNonNegativeCoefficients) {
   std::mt19937 rng(3);
   std::uniform_real_distribution<double> u(0, 1);
   for (int i = 0; i < 40; ++i) {
-    const auto f = conv_like(1e6 * (1 + 500 * u(rng)), 1e6 * (0.05 + 2 * u(rng)), 1e6 * u(rng), 1e6 * 3 * u(rng));
-    const double t = 0.02 + 0.004 * f.macs / 1e6 + 0.3 * f.input_bytes / 1e6 + 0.1 * f.weight_bytes / 1e6;
+    const auto f = conv_like(1e6 * (1 + 500 * u(rng)), 1e6 * (0.05 + 2 * u(rng)), 1e6 * u(rng),
+                             1e6 * 3 * u(rng));
+    const double t =
+        0.02 + 0.004 * f.macs / 1e6 + 0.3 * f.input_bytes / 1e6 + 0.1 * f.weight_bytes / 1e6;
     samples.push_back({f, t});
   }
   const KindModel m = fit_form("roofline", samples, FitOptions{});
@@ -46,7 +49,8 @@ TEST(KindModel, LogLinearRecoversPowerLawAndCvChoosesIt) {
   for (int i = 0; i < 60; ++i) {
     const double mmacs = std::exp(std::log(0.1) + u(rng) * std::log(1e4));
     auto f = conv_like(mmacs * 1e6, 1e5 * (1 + u(rng)), 1e5 * (1 + u(rng)), 1e5 * (1 + u(rng)));
-    samples.push_back({f, 0.05 * std::pow(std::log1p(mmacs), 0.0) * std::exp(0.7 * std::log1p(mmacs))});
+    samples.push_back(
+        {f, 0.05 * std::pow(std::log1p(mmacs), 0.0) * std::exp(0.7 * std::log1p(mmacs))});
   }
   const KindModel m = fit_kind_model(samples, FitOptions{});
   EXPECT_NE(m.form, "roofline");

@@ -17,7 +17,9 @@ class FakeModel : public LoadedModel {
   size_t i_ = 0;
 };
 
-RunTiming timing(double total, double cpu, double node) { return {total, cpu, {{"a", node}, {"b", node / 2}}}; }
+RunTiming timing(double total, double cpu, double node) {
+  return {total, cpu, {{"a", node}, {"b", node / 2}}};
+}
 
 TEST(Measure, Percentiles) {
   // Linear interpolation between order statistics: {1,2,3,4,5}: p50=3, p10=1.4, p90=4.6.
@@ -58,7 +60,8 @@ TEST(Measure, ContentionCorrectionScalesPreemptedRunsDown) {
 }
 
 TEST(Measure, NoisyRunsAreFlagged) {
-  FakeModel model({timing(1.0, 1.0, 1.0), timing(3.0, 3.0, 1.0), timing(1.0, 1.0, 1.0), timing(5.0, 5.0, 1.0)});
+  FakeModel model(
+      {timing(1.0, 1.0, 1.0), timing(3.0, 3.0, 1.0), timing(1.0, 1.0, 1.0), timing(5.0, 5.0, 1.0)});
   MeasureOptions o;
   o.min_repeats = 8;
   o.max_repeats = 8;

@@ -70,7 +70,8 @@ TEST(DeviceProfile, YamlRoundTrip) {
   EXPECT_EQ(q.fused_cost.at("Conv+Relu"), 0.5);
   EXPECT_EQ(q.reference_ms, 2.5);
   EXPECT_EQ(q.kinds.size(), p.kinds.size());
-  EXPECT_NEAR(q.estimate(conv_layer(true)).latency_ms, p.estimate(conv_layer(true)).latency_ms, 1e-9);
+  EXPECT_NEAR(q.estimate(conv_layer(true)).latency_ms, p.estimate(conv_layer(true)).latency_ms,
+              1e-9);
   Layer gemm;
   gemm.kind = "Gemm";
   gemm.macs = 1'000'000;

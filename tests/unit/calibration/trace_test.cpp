@@ -70,7 +70,8 @@ TEST(Trace, BrokenInputsGiveClearErrors) {
   expect_error("", "empty trace");
   expect_error("{\"record\":\"kernel\"}\n", "line 1: the first record must be the header");
   expect_error("not json\n", "line 1: not valid JSON");
-  expect_error("{\"record\":\"header\",\"format\":\"other\",\"version\":1}\n", "not a dnntune calibration trace");
+  expect_error("{\"record\":\"header\",\"format\":\"other\",\"version\":1}\n",
+               "not a dnntune calibration trace");
   std::string v2 = header;
   v2.replace(v2.find("\"version\":1"), 11, "\"version\":2");
   expect_error(v2, "trace version 2 is not supported");

@@ -83,7 +83,9 @@ TEST(ProcessorPlacement, DagPairCutEqualsBruteForceWithTwoProcessors) {
       const InferenceCost c = evaluate_placement(s.graph, s.scenario, t, r.placement);
       const double got = o == Objective::kLatency ? c.latency_ms : c.energy.total_mJ();
       SCOPED_TRACE("seed " + std::to_string(seed));
-      if (!is_chain(s.graph)) EXPECT_EQ(r.method, "pairwise-min-cut");
+      if (!is_chain(s.graph)) {
+        EXPECT_EQ(r.method, "pairwise-min-cut");
+      }
       EXPECT_NEAR(got, brute_force(s.graph, s.scenario, t, 2, o), 1e-9);
     }
   }

@@ -70,9 +70,9 @@ TEST(LayerGraph, ResidualAddIsNotFusedIntoConvAndCutsCountSharedTensorsOnce) {
   EXPECT_EQ(g.layer(1).ops, (std::vector<std::string>{"Conv"}));
   EXPECT_EQ(g.layer(2).kind, "Add");
   const int64_t t = 8 * 16 * 16 * 4;  // bytes of one activation
-  EXPECT_EQ(g.cut_after(-1), t);       // the input
-  EXPECT_EQ(g.cut_after(0), t);        // relu out, read by conv2 and add: sent once
-  EXPECT_EQ(g.cut_after(1), 2 * t);    // conv2 out + relu out
+  EXPECT_EQ(g.cut_after(-1), t);      // the input
+  EXPECT_EQ(g.cut_after(0), t);       // relu out, read by conv2 and add: sent once
+  EXPECT_EQ(g.cut_after(1), 2 * t);   // conv2 out + relu out
   EXPECT_EQ(g.cut_after(2), 0);
   EXPECT_EQ(boost::num_edges(g.dag), 3u);
 }
@@ -149,7 +149,8 @@ TEST(LayerGraph, UnknownOperatorIsFlaggedAndWarnedNotCostedAsZeroSilently) {
   auto* vi = m.mutable_graph()->add_value_info();
   vi->set_name("mystery");
   vi->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : {1, 4}) vi->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
+  for (int64_t d : {1, 4})
+    vi->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
   const LayerGraph g = build_layer_graph(m, "test-model");
   ASSERT_EQ(g.size(), 2u);
   EXPECT_TRUE(g.layer(0).unknown_cost);

@@ -1,9 +1,9 @@
 // Bad input: every broken model gives one InputError naming the file and what is wrong, where.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "traces/common/error.h"
 #include "traces/onnx/model_loader.h"
@@ -64,15 +64,19 @@ TEST_F(ModelErrors, UnknownNameListsSuiteModels) {
 }
 
 TEST_F(ModelErrors, NotOnnx) {
-  EXPECT_NE(error_of(write("text.onnx", "hello, I am a text file\n")).find("not an ONNX model"), std::string::npos);
+  EXPECT_NE(error_of(write("text.onnx", "hello, I am a text file\n")).find("not an ONNX model"),
+            std::string::npos);
 }
 
-TEST_F(ModelErrors, EmptyFile) { EXPECT_NE(error_of(write("empty.onnx", "")).find("empty"), std::string::npos); }
+TEST_F(ModelErrors, EmptyFile) {
+  EXPECT_NE(error_of(write("empty.onnx", "")).find("empty"), std::string::npos);
+}
 
 TEST_F(ModelErrors, TruncatedFile) {
   const std::string bytes = small_model().SerializeAsString();
-  EXPECT_NE(error_of(write("cut.onnx", bytes.substr(0, bytes.size() / 2))).find("not an ONNX model"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(write("cut.onnx", bytes.substr(0, bytes.size() / 2))).find("not an ONNX model"),
+      std::string::npos);
 }
 
 TEST_F(ModelErrors, Cycle) {
@@ -96,7 +100,12 @@ TEST_F(ModelErrors, InputThatNothingProduces) {
 
 TEST_F(ModelErrors, DynamicInputNeedsInputShapeAndSuggestsIt) {
   onnx::ModelProto m = small_model();
-  auto* dim = m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(2);
+  auto* dim = m.mutable_graph()
+                  ->mutable_input(0)
+                  ->mutable_type()
+                  ->mutable_tensor_type()
+                  ->mutable_shape()
+                  ->mutable_dim(2);
   dim->set_dim_param("height");
   const std::string path = write_model("dyn.onnx", m);
   const std::string msg = error_of(path);
@@ -104,7 +113,8 @@ TEST_F(ModelErrors, DynamicInputNeedsInputShapeAndSuggestsIt) {
   EXPECT_NE(msg.find("'x'"), std::string::npos) << msg;
   LoadOptions o;
   o.input_shapes["x"] = {1, 3, 16, 16};
-  EXPECT_EQ(load_layer_graph(path, o).layer(0).outputs[0].shape, (std::vector<int64_t>{1, 4, 16, 16}));
+  EXPECT_EQ(load_layer_graph(path, o).layer(0).outputs[0].shape,
+            (std::vector<int64_t>{1, 4, 16, 16}));
 }
 
 TEST_F(ModelErrors, InputShapeForAnUnknownInputNamesTheInputs) {
