@@ -47,6 +47,17 @@ class ModelErrors : public ::testing::Test {
     b.add_output(b.relu("relu", b.conv("conv", x, 3, 4, ConvSpec::square(3, 1, 1))));
     return b.finish();
   }
+  // small_model() with its conv weight stored in an external file of `file_bytes` bytes.
+  std::string model_with_external_conv_weight(size_t file_bytes) {
+    onnx::ModelProto m = small_model();
+    auto* init = m.mutable_graph()->mutable_initializer(0);
+    init->set_data_location(onnx::TensorProto::EXTERNAL);
+    auto* kv = init->add_external_data();
+    kv->set_key("location");
+    kv->set_value("weights.bin");
+    write("weights.bin", std::string(file_bytes, '\0'));
+    return write_model("external.onnx", m);
+  }
   fs::path dir_;
 };
 
@@ -157,26 +168,13 @@ TEST_F(ModelErrors, InitializerPayloadSmallerThanDeclared) {
 }
 
 TEST_F(ModelErrors, ExternalDataBeyondItsFile) {
-  onnx::ModelProto m = small_model();
-  auto* init = m.mutable_graph()->mutable_initializer(0);
-  init->set_data_location(onnx::TensorProto::EXTERNAL);
-  auto* kv = init->add_external_data();
-  kv->set_key("location");
-  kv->set_value("weights.bin");
-  write("weights.bin", std::string(8, '\0'));
-  const std::string msg = error_of(write_model("ext.onnx", m));
+  const std::string msg = error_of(model_with_external_conv_weight(8));
   EXPECT_NE(msg.find("weights.bin"), std::string::npos) << msg;
 }
 
 TEST_F(ModelErrors, ExternalDataThatFitsLoads) {
-  onnx::ModelProto m = small_model();
-  auto* init = m.mutable_graph()->mutable_initializer(0);
-  init->set_data_location(onnx::TensorProto::EXTERNAL);
-  auto* kv = init->add_external_data();
-  kv->set_key("location");
-  kv->set_value("weights.bin");
-  write("weights.bin", std::string(4 * 3 * 3 * 3 * 4, '\0'));
-  EXPECT_EQ(load_layer_graph(write_model("ext_ok.onnx", m)).size(), 1u);
+  // The conv weight is [4,3,3,3] floats: 4*3*3*3*4 bytes.
+  EXPECT_EQ(load_layer_graph(model_with_external_conv_weight(4 * 3 * 3 * 3 * 4)).size(), 1u);
 }
 
 TEST_F(ModelErrors, StrippedWeightsLoad) {
