@@ -36,7 +36,7 @@ test: build
 demo: build
 	@mkdir -p out
 	./$(BUILD)/experiments/dnntune rank resnet50 --plot out/demo_rank_resnet50.png
-	@echo "figure: out/demo_rank_resnet50.png
+	@echo "figure: out/demo_rank_resnet50.png"
 
 bench: build
 	./bench/run.sh $(BUILD)
