@@ -16,6 +16,7 @@ struct ValidateArgs {
   int threads = 0;
   bool per_layer = false;
   int rounds = 3;
+  double max_wait_s = 3;  // per model and round, for the machine to reach its calibration speed
 };
 
 void run_validate(const ValidateArgs& args) {
@@ -34,7 +35,7 @@ void run_validate(const ValidateArgs& args) {
   m.threads = threads;
   std::vector<calib::ValidationRow> rows;
   const double load = calib::host_load_avg_1m();
-  rows = calib::validate_models(args.models, profile, *engine, m, args.rounds);
+  rows = calib::validate_models(args.models, profile, *engine, m, args.rounds, args.max_wait_s);
   for (const auto& r : rows)
     if (!r.ran) std::cerr << "dnntune: warning: " << r.model << ": skipped: " << r.error << "\n";
   const calib::ValidationSummary s = calib::summarize(std::move(rows));
@@ -112,6 +113,11 @@ CommandDef validate_command() {
             sub.add_option("--rounds", args->rounds,
                            "Interleaved measurement rounds (the lowest median counts)")
                 ->check(CLI::PositiveNumber)
+                ->capture_default_str();
+            sub.add_option("--max-wait", args->max_wait_s,
+                           "Seconds to wait, per model and round, for the reference kernel to run "
+                           "within 10% of its calibrated time before measuring")
+                ->check(CLI::NonNegativeNumber)
                 ->capture_default_str();
             sub.add_flag("--per-layer", args->per_layer,
                          "Also print measured and predicted time of every layer (table)");
