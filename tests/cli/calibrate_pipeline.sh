@@ -1,52 +1,12 @@
 # calibrate -> fit -> predict -> validate on this machine with OpenCV DNN, in under a minute of
-# calibration. Assertions that can fail: the trace and profile formats, the fit's cross-validated
-# error on its own kernels, predict's and validate's JSON. The accuracy of the prediction for an
-# unseen model (+-30%) is calibrate_unseen_accuracy.sh, quarantined while issue 3 is open.
+# calibration. Assertions that can fail (calibration_pipeline.bash): the trace and profile formats,
+# the fit's cross-validated error on its own kernels, predict's and validate's JSON. The accuracy
+# of the prediction for an unseen model (+-30%) is calibrate_unseen_accuracy.sh, quarantined while
+# issue 3 is open; this test prints the error it saw.
 source "$(dirname "$0")/common.bash"
-command -v python3 >/dev/null || fail "python3 is needed to read JSON (make deps installs it)"
-# Priors: three small suite models that between them cover the layer kinds of the unseen model
-# (Gemm; 1x1 and 3x3 Conv; depthwise 3x3 Conv from mobilenet_v2, at other channel widths and
-# resolutions). The unseen model, mobilenet_v1, is excluded from the priors and the sampling.
-# 40 s of calibration (the issue allows 60): on this shared VM a 25 s calibration's prediction
-# of the same model varied from 10.3 to 15.1 ms.
-"$DNNTUNE" calibrate --engine opencv --threads 1 --budget 40 --priors mnist_mlp squeezenet_v1_1 mobilenet_v2 \
-  -o "$TMP/trace.jsonl" 2>"$TMP/cal.err" || fail "calibrate: $(cat "$TMP/cal.err")"
-head -1 "$TMP/trace.jsonl" | grep -q '"record":"header"' || fail "trace header"
-grep -q '"record":"kernel"' "$TMP/trace.jsonl" || fail "no kernel records"
-grep -q '"record":"fusion_probe"' "$TMP/trace.jsonl" || fail "no fusion probes"
-"$DNNTUNE" fit "$TMP/trace.jsonl" -o "$TMP/profile.yaml" >"$TMP/fit.out" 2>"$TMP/fit.err" || fail "fit: $(cat "$TMP/fit.err")"
-grep -q "^dnntune_profile: 1" "$TMP/profile.yaml" || fail "profile version key"
-python3 - "$TMP/profile.yaml" <<'PY' || fail "fit cross-validated error too high: $(cat "$TMP/fit.out")"
-import re, sys
-text = open(sys.argv[1]).read()
-# Bound on the cross-validated MAPE of the convolution kinds (weighted by their kernel counts),
-# which dominate a CNN's time; 35% leaves room for a loaded CI machine while failing on a broken
-# fit (typically >> 100%).
-stats = re.findall(r"\n  (Conv(?:\.1x1|\.dw)?):\n(?:    .*\n)*?    stats:\n      samples: ([0-9]+)\n      cv_mape_pct: ([0-9.e+-]+)", text)
-assert stats, "no Conv kinds in the profile"
-n = sum(int(s) for _, s, _ in stats)
-weighted = sum(int(s) * float(v) for _, s, v in stats) / n
-assert weighted < 35.0, (stats, weighted)
-PY
-"$DNNTUNE" predict mobilenet_v1 --device "$TMP/profile.yaml" --format json >"$TMP/pred.json" || fail "predict"
-# 5 interleaved rounds, the lowest median counts (calibration also keeps the lower of its rounds);
-# before each, up to 5 s for the machine to come back to the speed it had during calibration
-# (this shared VM's dense-convolution speed drifts by up to 1.9x within minutes).
-"$DNNTUNE" validate mobilenet_v1 --device "$TMP/profile.yaml" --engine opencv --rounds 5 --max-wait 5 \
-  --format json >"$TMP/val.json" \
-  2>"$TMP/val.err" || fail "validate: $(cat "$TMP/val.err")"
-python3 - "$TMP/pred.json" "$TMP/val.json" <<'PY'
-import json, sys
-pred = json.load(open(sys.argv[1]))
-val = json.load(open(sys.argv[2]))
-assert set(pred) == {"model", "device", "layers", "total_ms"}, pred.keys()
-assert pred["total_ms"] > 0 and all(l["latency_ms"] >= 0 for l in pred["layers"])
-assert abs(sum(l["latency_ms"] for l in pred["layers"]) - pred["total_ms"]) < 0.05 * pred["total_ms"]
-m = val["models"][0]
-assert set(m) >= {"model", "measured_ms", "predicted_ms", "error_pct", "layer_mape_pct", "reference_ratio"}, m
-assert 0 <= val["within_10pct"] <= 1 and 0 <= val["within_20pct"] <= 1
-print(f"unseen model mobilenet_v1: error {m['error_pct']:+.1f}% (reference x{m['reference_ratio']:.2f});"
-      " the +-30% bound is checked by calibrate_unseen_accuracy.sh (make accuracy)")
-PY
-rc=$?
-[ "$rc" = 0 ] || fail "predict/validate output: $(cat "$TMP/val.json")"
+source "$(dirname "$0")/calibration_pipeline.bash"
+run_calibration_pipeline 5
+python3 -c "import json, sys; m = json.load(open(sys.argv[1]))['models'][0]; \
+print(f\"unseen model mobilenet_v1: error {m['error_pct']:+.1f}% (reference x{m['reference_ratio']:.2f});\"
+      ' the +-30% bound is checked by calibrate_unseen_accuracy.sh (make accuracy)')" "$TMP/val.json"
+echo "ok"
