@@ -12,6 +12,7 @@
 #include "calibration/host_info.h"
 #include "calibration/kernels/sampler.h"
 #include "calibration/power/rapl.h"
+#include "calibration/predict.h"
 #include "calibration/reference.h"
 #include "traces/common/error.h"
 #include "traces/onnx/model_loader.h"
@@ -100,6 +101,7 @@ class Calibrator {
         if (rejected_ops_.insert(spec.op).second) result_.warnings.push_back(e.what());
         return std::nullopt;
       }
+      const double state_before = state_ratio();
       const double energy_before = rapl_ ? rapl_->read_mJ() : 0;
       Measurement m = measure(*loaded, options_.measure);
       if (m.noisy) m = less_noisy(m, measure(*loaded, options_.measure));  // re-measure once
@@ -119,6 +121,7 @@ class Calibrator {
       r.total_median_ms = m.median_ms;
       r.repeats = m.repeats;
       r.noisy = m.noisy;
+      if (state_before > 0) r.state_ratio = std::max(state_before, state_ratio());
       if (rapl_) {
         const double runs = m.repeats + options_.measure.warmup_runs;
         r.energy_mJ = rapl_delta_mJ(energy_before, rapl_->read_mJ(), rapl_->max_range_mJ()) /
@@ -155,17 +158,29 @@ class Calibrator {
     old.repeats = repeats;
   }
 
+  bool slow_state(const KernelRecord& r) const { return r.state_ratio > kSlowStateRatio; }
+
+  // Probe ratio now (StateProbe), 0 when the engine cannot run the probe.
+  double state_ratio() {
+    if (!state_probe_) return 0;
+    return state_probe_->ratio();
+  }
+
   // Kernels whose in-sample log-linear error exceeds the refinement threshold, worst first.
   std::vector<KernelSpec> badly_predicted() {
     std::map<std::string, std::vector<size_t>> by_kind;
     for (size_t i = 0; i < result_.trace.kernels.size(); ++i)
       by_kind[result_.trace.kernels[i].features.kind].push_back(i);
     std::vector<std::pair<double, KernelSpec>> bad;
-    for (const auto& [kind, idx] : by_kind) {
+    for (auto& [kind, idx] : by_kind) {
       // A few per kind and round: a time-proportional quota flooded Conv with single-round
       // neighbours of outliers and made the 1-thread profile worse (README, "sampling").
       const size_t quota = 3;
       std::vector<Sample> samples;
+      std::vector<size_t> fast;
+      for (size_t i : idx)
+        if (!slow_state(result_.trace.kernels[i])) fast.push_back(i);
+      if (fast.size() >= 8) idx = fast;  // what was measured in a slow state misleads the fit
       for (size_t i : idx)
         samples.push_back({result_.trace.kernels[i].features, result_.trace.kernels[i].median_ms});
       const KindModel m = fit_form("loglinear", samples, FitOptions{});
@@ -173,7 +188,9 @@ class Calibrator {
       for (size_t j = 0; j < idx.size(); ++j) {
         const double err = std::abs(m.predict_ms(samples[j].features) - samples[j].latency_ms) /
                            std::max(samples[j].latency_ms, 1e-6);
-        if (err > options_.refine_error) kind_bad.emplace_back(err, idx[j]);
+        const KernelSpec& spec = result_.trace.kernels[idx[j]].spec;
+        if (err > options_.refine_error && !root_exhausted(spec))
+          kind_bad.emplace_back(err, idx[j]);
       }
       std::sort(kind_bad.rbegin(), kind_bad.rend());
       for (size_t j = 0; j < kind_bad.size() && j < quota; ++j)
@@ -184,6 +201,94 @@ class Calibrator {
     std::vector<KernelSpec> out;
     for (auto& [err, spec] : bad) out.push_back(spec);
     return out;
+  }
+
+  // The root (prior or spread kernel) a measured kernel descends from: itself unless it was made
+  // by refinement.
+  const KernelSpec& root_of(const KernelSpec& spec) const {
+    auto it = root_.find(spec.key());
+    return it == root_.end() ? spec : it->second;
+  }
+
+  bool root_exhausted(const KernelSpec& spec) const {
+    auto it = refinements_.find(root_of(spec).key());
+    return it != refinements_.end() && it->second >= options_.refine_per_root;
+  }
+
+  // A neighbour of a badly predicted kernel, kept within refine_max_ratio of its root and at most
+  // refine_per_root per root; nullopt when the root's share is spent.
+  std::optional<KernelSpec> refinement_of(const KernelSpec& spec) {
+    const KernelSpec root = root_of(spec);
+    int& used = refinements_[root.key()];
+    if (used >= options_.refine_per_root) return std::nullopt;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      // Alternate between the bad kernel's own neighbourhood and its root's.
+      KernelSpec s = perturb(attempt % 2 ? root : spec, rng_, "refine");
+      if (measured_keys_.count(s.key()) || !spec_is_measurable(s) ||
+          !within_neighbourhood(s, root, options_.refine_max_ratio))
+        continue;
+      ++used;
+      root_.emplace(s.key(), root);
+      return s;
+    }
+    return std::nullopt;
+  }
+
+  // Every prior model the engine runs, measured whole in interleaved rounds (the fastest round
+  // in the machine's fast state is kept): each layer's time inside the model against its kernel
+  // alone is what dnntune fit turns into per-kind context factors.
+  void run_in_model_probes(const std::vector<std::string>& models, double until_fraction) {
+    struct Probe {
+      InModelRecord record;
+      LayerGraph graph;
+      std::unique_ptr<LoadedModel> loaded;
+      Measurement best;
+      bool measured = false;
+    };
+    std::vector<Probe> probes;
+    for (const auto& model : models) {
+      if (out_of_time(until_fraction)) break;
+      Probe p;
+      p.record.model = model_stem(model);
+      try {
+        LoadOptions load;
+        load.fusion = rules_;
+        p.graph = load_layer_graph(model, load);
+        p.loaded = engine_.load(read_model_proto(model), model);
+      } catch (const InputError&) {
+        continue;  // the engine rejects it: its layers are still kernels (warned by validate)
+      }
+      probes.push_back(std::move(p));
+    }
+    MeasureOptions m = options_.measure;
+    m.min_repeats = 3;
+    m.max_repeats = 7;
+    for (int round = 0; round < 3; ++round)
+      for (auto& p : probes) {
+        if (out_of_time(until_fraction)) break;
+        const double before = state_ratio();
+        Measurement r = measure(*p.loaded, m);
+        const double state = before > 0 ? std::max(before, state_ratio()) : 0.0;
+        // A round in the fast state beats one in the slow state; then the lower median wins.
+        auto fast = [](double s) { return s <= kSlowStateRatio; };
+        const bool take =
+            !p.measured || (fast(state) && !fast(p.record.state_ratio)) ||
+            (fast(state) == fast(p.record.state_ratio) && r.median_ms < p.best.median_ms);
+        if (take) {
+          p.best = std::move(r);
+          p.record.state_ratio = state;
+        }
+        p.measured = true;
+        report("models");
+      }
+    for (auto& p : probes) {
+      if (!p.measured) continue;
+      const std::vector<double> times = layer_times_ms(p.graph, p.best);
+      for (size_t i = 0; i < p.graph.size(); ++i)
+        if (auto spec = spec_from_layer(p.graph.layer(i)))
+          p.record.layers.push_back({spec->key(), times[i]});
+      result_.trace.in_model.push_back(std::move(p.record));
+    }
   }
 
   CalibrateResult run() {
@@ -210,6 +315,19 @@ class Calibrator {
       }
     };
     reference();
+    try {
+      state_probe_.emplace(engine_);
+    } catch (const InputError& e) {
+      result_.warnings.push_back(std::string("state probe: ") + e.what());
+    }
+    h.llc_bytes = host_llc_bytes();
+    try {
+      const StreamProbe probe = measure_stream_probe(engine_, h.llc_bytes);
+      h.stream_weight_bytes = probe.weight_bytes;
+      h.stream_ms = probe.median_ms;
+    } catch (const InputError& e) {
+      result_.warnings.push_back(std::string("stream probe: ") + e.what());
+    }
     run_fusion_probes();
 
     const PriorSet priors = prior_specs(options_.prior_models, options_.exclude_models, rules_);
@@ -236,24 +354,57 @@ class Calibrator {
       remeasure_kernel(i);
       report("second round");
     }
+    run_in_model_probes(priors.models, 1.0 - options_.refine_fraction / 4);
     // Refinement: neighbours of badly predicted kernels (nn-Meter), else of remaining priors.
     std::uniform_int_distribution<size_t> any_prior(0,
                                                     std::max<size_t>(1, priors.specs.size()) - 1);
-    while (!out_of_time()) {
-      std::vector<KernelSpec> round = badly_predicted();
-      if (round.size() > 24) round.resize(24);
-      for (; next < queue.size() && round.size() < 32; ++next) round.push_back(queue[next]);
-      if (round.empty() && !priors.specs.empty()) round.push_back(priors.specs[any_prior(rng_)]);
-      if (round.empty()) break;
-      for (const auto& spec : round) {
-        if (out_of_time()) break;
-        const bool fresh = !measured_keys_.count(spec.key());
-        KernelSpec s = fresh ? spec : perturb(spec, rng_, "refine");
-        if (spec_is_measurable(s)) measure_kernel(s);
-        report("refine");
+    auto refine_until = [&](double fraction) {
+      while (!out_of_time(fraction)) {
+        std::vector<KernelSpec> round = badly_predicted();
+        if (round.size() > 24) round.resize(24);
+        for (; next < queue.size() && round.size() < 32; ++next) round.push_back(queue[next]);
+        bool measured = false;
+        for (const auto& spec : round) {
+          if (out_of_time()) break;
+          if (!measured_keys_.count(spec.key())) {
+            if (spec_is_measurable(spec)) measured |= measure_kernel(spec);
+          } else if (auto s = refinement_of(spec)) {
+            measured |= measure_kernel(*s);
+          }
+          report("refine");
+        }
+        // Nothing left to refine: more neighbours of the real models' layers.
+        for (int i = 0; !measured && i < 16 && !priors.specs.empty() && !out_of_time(); ++i) {
+          const KernelSpec s = perturb(priors.specs[any_prior(rng_)], rng_, "near");
+          if (spec_is_measurable(s)) measured = measure_kernel(s);
+        }
+        if (!measured && priors.specs.empty()) break;
       }
+    };
+    refine_until(1.0 - options_.state_retry_fraction);
+    // Kernels measured only in the machine's slow state get another chance, the real models'
+    // layers first; then refinement goes on if time is left.
+    std::vector<size_t> retry;
+    for (size_t i = 0; i < result_.trace.kernels.size(); ++i)
+      if (slow_state(result_.trace.kernels[i])) retry.push_back(i);
+    std::stable_partition(retry.begin(), retry.end(), [&](size_t i) {
+      return result_.trace.kernels[i].spec.origin == "prior";
+    });
+    for (size_t i : retry) {
+      if (out_of_time()) break;
+      remeasure_kernel(i);
+      report("slow-state retry");
     }
+    refine_until(1.0);
     reference();
+    const size_t slow = std::count_if(result_.trace.kernels.begin(), result_.trace.kernels.end(),
+                                      [&](const KernelRecord& r) { return slow_state(r); });
+    if (slow > 0)
+      result_.warnings.push_back(std::to_string(slow) +
+                                 " kernels were measured only while the machine ran slow "
+                                 "(state probe > " +
+                                 std::to_string(kSlowStateRatio).substr(0, 3) +
+                                 "x its fastest): dnntune fit leaves them out");
     result_.elapsed_s = elapsed_s();
     return std::move(result_);
   }
@@ -264,8 +415,11 @@ class Calibrator {
   std::mt19937 rng_;
   Clock::time_point start_;
   std::optional<RaplCounter> rapl_;
+  std::optional<StateProbe> state_probe_;
   FusionRules rules_ = default_fusion_rules();
   std::set<std::string> measured_keys_;
+  std::map<std::string, KernelSpec> root_;  // refined kernel key -> its root
+  std::map<std::string, int> refinements_;  // root key -> refinements made around it
   std::set<std::string> rejected_ops_;
   CalibrateResult result_;
 };
@@ -281,6 +435,7 @@ std::string trace_to_text(const Trace& trace) {
   std::string text = header_to_line(trace.header) + "\n";
   for (const auto& p : trace.fusion) text += fusion_to_line(p) + "\n";
   for (const auto& k : trace.kernels) text += kernel_to_line(k) + "\n";
+  for (const auto& m : trace.in_model) text += in_model_to_line(m) + "\n";
   return text;
 }
 

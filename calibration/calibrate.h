@@ -28,6 +28,12 @@ struct CalibrateOptions {
   // (neighbours of badly predicted kernels) in the rest.
   double refine_fraction = 0.25;
   double refine_error = 0.10;  // refine around kernels predicted worse than this (nn-Meter)
+  // Refinement stays near the prior or spread kernel each neighbour descends from: at most this
+  // many refinements per such root, each within this size ratio of it (sampler.h).
+  int refine_per_root = 12;
+  double refine_max_ratio = 2.0;
+  // The last share of the budget re-measures kernels the state probe saw in a slow machine state.
+  double state_retry_fraction = 0.1;
   MeasureOptions measure;
   std::function<void(const CalibrateProgress&)> progress;
 };

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <thread>
@@ -29,6 +31,21 @@ double host_load_avg_1m() {
   double load = -1;
   in >> load;
   return in ? load : -1;
+}
+
+double host_llc_bytes() {
+  double best = 0;
+  for (int index = 0; index < 8; ++index) {
+    std::ifstream in("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/size");
+    std::string size;
+    if (!(in >> size) || size.empty()) continue;
+    double bytes = std::atof(size.c_str());
+    const char unit = size.back();
+    if (unit == 'K') bytes *= 1024;
+    if (unit == 'M') bytes *= 1024 * 1024;
+    best = std::max(best, bytes);
+  }
+  return best;
 }
 
 std::string host_name() {

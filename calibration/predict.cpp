@@ -21,9 +21,11 @@ ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& prof
   p.device = profile.device;
   p.layers.reserve(graph.size());
   p.total_ms = profile.run_overhead_ms;
+  hw::ModelContext context;
+  context.weight_bytes = static_cast<double>(graph.totals.weight_bytes);
   for (size_t i = 0; i < graph.size(); ++i) {
     const Layer& layer = graph.layer(i);
-    const hw::LayerEstimate e = profile.estimate(layer);
+    const hw::LayerEstimate e = profile.estimate(layer, context);
     LayerPrediction lp;
     lp.index = static_cast<int>(i);
     lp.name = layer.name;
@@ -35,6 +37,16 @@ ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& prof
     p.layers.push_back(std::move(lp));
   }
   return p;
+}
+
+std::vector<double> layer_times_ms(const LayerGraph& graph, const Measurement& m) {
+  std::vector<double> times(graph.size(), 0.0);
+  for (size_t i = 0; i < graph.size(); ++i)
+    for (const auto& node : graph.layer(i).nodes) {
+      auto it = m.node_median_ms.find(node);
+      if (it != m.node_median_ms.end()) times[i] += it->second;
+    }
+  return times;
 }
 
 namespace {
@@ -74,12 +86,9 @@ void compare(Prepared& p, const DeviceProfile& profile) {
   const double speed = row.reference_ratio > 0 ? row.reference_ratio : 1.0;
   row.speed_adjusted_error_pct = 100.0 * (pred.total_ms * speed - m.median_ms) / m.median_ms;
   double ape_sum = 0;
+  const std::vector<double> times = layer_times_ms(p.graph, m);
   for (size_t i = 0; i < p.graph.size(); ++i) {
-    double measured = 0;
-    for (const auto& node : p.graph.layer(i).nodes) {
-      auto it = m.node_median_ms.find(node);
-      if (it != m.node_median_ms.end()) measured += it->second;
-    }
+    const double measured = times[i];
     row.layers.push_back(
         {p.graph.layer(i).name, p.graph.layer(i).kind, measured, pred.layers[i].latency_ms});
     if (measured < kLayerMapeFloorMs || !pred.layers[i].feasible) continue;

@@ -35,6 +35,9 @@ LoadOptions profile_load_options(const DeviceProfile& profile, LoadOptions base 
 
 ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& profile);
 
+// Each layer's measured time inside the model: the sum of its ONNX nodes' medians.
+std::vector<double> layer_times_ms(const LayerGraph& graph, const Measurement& m);
+
 struct ValidationRow {
   std::string model;
   bool ran = false;

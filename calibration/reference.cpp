@@ -1,5 +1,8 @@
 #include "calibration/reference.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "calibration/engines/measure.h"
 
 namespace dnntune::calib {
@@ -28,6 +31,53 @@ double measure_reference_ms(Engine& engine) {
   o.min_repeats = 5;
   o.max_repeats = 9;
   return measure(*model, o).layers_median_ms;
+}
+
+StateProbe::StateProbe(Engine& engine) {
+  KernelSpec s;
+  s.op = "Conv";
+  s.input = {1, 32, 28, 28};
+  s.out_channels = 32;
+  s.kernel_h = s.kernel_w = 3;
+  s.pad_h = s.pad_w = 1;
+  s.origin = "state_probe";
+  model_ = engine.load(build_kernel(s), "state probe");
+  model_->run();  // warm-up
+}
+
+double StateProbe::ratio() {
+  double now = 0;
+  for (int i = 0; i < 3; ++i) {
+    const double t = model_->run().total_ms;
+    now = i == 0 ? t : std::min(now, t);
+  }
+  if (now <= 0) return 1.0;
+  if (best_ms_ <= 0 || now < best_ms_) best_ms_ = now;
+  return now / best_ms_;
+}
+
+KernelSpec stream_probe_spec(double llc_bytes) {
+  const double target = std::clamp(4 * llc_bytes, 128e6, 480e6);
+  KernelSpec s;
+  s.op = "Gemm";
+  s.origin = "stream_probe";
+  s.input = {1, 8192};
+  s.out_channels = static_cast<int64_t>(std::ceil(target / 4 / 8192 / 64)) * 64;
+  return s;
+}
+
+StreamProbe measure_stream_probe(Engine& engine, double llc_bytes) {
+  const KernelSpec spec = stream_probe_spec(llc_bytes);
+  auto model = engine.load(build_kernel(spec), "stream probe");
+  MeasureOptions o;
+  o.threads = engine.threads();
+  o.min_repeats = 5;
+  o.max_repeats = 9;
+  StreamProbe p;
+  p.weight_bytes =
+      4.0 * static_cast<double>(spec.input[1]) * static_cast<double>(spec.out_channels);
+  p.median_ms = measure(*model, o).layers_median_ms;
+  return p;
 }
 
 }  // namespace dnntune::calib

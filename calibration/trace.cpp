@@ -33,7 +33,10 @@ std::string header_to_line(const TraceHeader& h) {
                       {"excluded_models", h.excluded_models},
                       {"rapl", h.rapl},
                       {"timing", h.timing},
-                      {"reference_ms", h.reference_ms}};
+                      {"reference_ms", h.reference_ms},
+                      {"llc_bytes", h.llc_bytes},
+                      {"stream_weight_bytes", h.stream_weight_bytes},
+                      {"stream_ms", h.stream_ms}};
   return j.dump();
 }
 
@@ -55,7 +58,18 @@ std::string kernel_to_line(const KernelRecord& r) {
                       {"repeats", r.repeats},
                       {"noisy", r.noisy}};
   if (r.energy_mJ >= 0) j["energy_mJ"] = r.energy_mJ;
+  if (r.state_ratio > 0) j["state_ratio"] = r.state_ratio;
   return j.dump();
+}
+
+std::string in_model_to_line(const InModelRecord& r) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : r.layers) layers.push_back({{"key", l.key}, {"ms", l.ms}});
+  return nlohmann::json{{"record", "in_model"},
+                        {"model", r.model},
+                        {"state_ratio", r.state_ratio},
+                        {"layers", layers}}
+      .dump();
 }
 
 std::string fusion_to_line(const FusionProbe& p) {
@@ -117,6 +131,9 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         h.rapl = j.value("rapl", false);
         h.timing = j.value("timing", std::string("wall"));
         h.reference_ms = j.value("reference_ms", 0.0);
+        h.llc_bytes = j.value("llc_bytes", 0.0);
+        h.stream_weight_bytes = j.value("stream_weight_bytes", 0.0);
+        h.stream_ms = j.value("stream_ms", 0.0);
         have_header = true;
       } else if (kind == "kernel") {
         KernelRecord r;
@@ -140,6 +157,7 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         r.repeats = j.at("repeats").get<int>();
         r.noisy = j.value("noisy", false);
         r.energy_mJ = j.value("energy_mJ", -1.0);
+        r.state_ratio = j.value("state_ratio", 0.0);
         if (r.median_ms < 0) throw InputError(source, where + "negative median_ms");
         trace.kernels.push_back(std::move(r));
       } else if (kind == "fusion_probe") {
@@ -151,11 +169,21 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         p.ab_ms = j.at("ab_ms").get<double>();
         p.b_in_ab_ms = j.value("b_in_ab_ms", -1.0);
         trace.fusion.push_back(p);
+      } else if (kind == "in_model") {
+        InModelRecord r;
+        r.model = j.at("model").get<std::string>();
+        r.state_ratio = j.value("state_ratio", 0.0);
+        for (const auto& l : j.at("layers")) {
+          InModelRecord::LayerTime t{l.at("key").get<std::string>(), l.at("ms").get<double>()};
+          if (t.ms < 0) throw InputError(source, where + "negative layer time in model " + r.model);
+          r.layers.push_back(std::move(t));
+        }
+        trace.in_model.push_back(std::move(r));
       } else if (kind == "header") {
         throw InputError(source, where + "a second header record");
       } else {
-        throw InputError(
-            source, where + "unknown record '" + kind + "' (known: header, kernel, fusion_probe)");
+        throw InputError(source, where + "unknown record '" + kind +
+                                     "' (known: header, kernel, fusion_probe, in_model)");
       }
     } catch (const nlohmann::json::exception& e) {
       throw InputError(source, where + kind + " record has a missing or mistyped key (" +

@@ -13,12 +13,16 @@ CostTable CostTable::build(const LayerGraph& graph, const Scenario& scenario) {
   t.prefix_latency_ms_.assign(t.resources_, std::vector<double>(t.layers_ + 1, 0.0));
   t.prefix_energy_mJ_.assign(t.resources_, std::vector<double>(t.layers_ + 1, 0.0));
   t.prefix_infeasible_.assign(t.resources_, std::vector<int>(t.layers_ + 1, 0));
+  // Every resource is costed as if it held the whole model (the weights a split leaves on the
+  // phone are a prefix; the bound matters only for weight-heavy layers of models beyond the cache).
+  hw::ModelContext context;
+  context.weight_bytes = static_cast<double>(graph.totals.weight_bytes);
   for (int r = 0; r < t.resources_; ++r) {
     const Resource& res = scenario.resource(r);
     if (res.model == nullptr) throw std::logic_error("CostTable: resource without a latency model");
     for (int i = 0; i < t.layers_; ++i) {
       const Layer& layer = graph.layer(static_cast<size_t>(i));
-      const hw::LayerEstimate est = res.model->estimate(layer);
+      const hw::LayerEstimate est = res.model->estimate(layer, context);
       LayerCost& cell = t.cells_[t.index(i, r)];
       cell.feasible = est.status.feasible && est.latency_ms >= 0 && est.power_W >= 0;
       cell.latency_ms = cell.feasible ? est.latency_ms : 0.0;

@@ -8,9 +8,53 @@
 #include "calibration/fit/fusion_learning.h"
 #include "calibration/host_info.h"
 #include "calibration/power/rapl.h"
+#include "calibration/predict.h"
+#include "calibration/reference.h"
 #include "traces/common/error.h"
 
 namespace dnntune::calib {
+
+std::map<std::string, double> learn_context_factors(
+    const std::vector<const KernelRecord*>& kernels, const std::vector<InModelRecord>& in_model,
+    const std::vector<std::string>& exclude_models) {
+  std::map<std::string, const KernelRecord*> alone;  // key -> fastest trusted kernel
+  for (const KernelRecord* k : kernels) {
+    if (k->noisy || k->state_ratio > kSlowStateRatio) continue;
+    auto [it, fresh] = alone.emplace(k->spec.key(), k);
+    if (!fresh && k->median_ms < it->second->median_ms) it->second = k;
+  }
+  struct Sums {
+    double in_model = 0, alone = 0;
+    int layers = 0;
+  };
+  std::map<std::string, Sums> sums;
+  for (const auto& m : in_model) {
+    if (m.state_ratio > kSlowStateRatio ||
+        std::find(exclude_models.begin(), exclude_models.end(), m.model) != exclude_models.end())
+      continue;
+    for (const auto& l : m.layers) {
+      auto it = alone.find(l.key);
+      if (it == alone.end() || it->second->median_ms < kLayerMapeFloorMs) continue;
+      const double t = it->second->median_ms;
+      for (const std::string& kind : {it->second->features.kind, std::string("*")}) {
+        Sums& s = sums[kind];
+        s.in_model += std::clamp(l.ms, 0.5 * t, 2.0 * t);
+        s.alone += t;
+        ++s.layers;
+      }
+    }
+  }
+  std::map<std::string, double> factors;
+  for (const auto& [kind, s] : sums)
+    if (s.layers >= 5 && s.alone > 0) factors[kind] = s.in_model / s.alone;
+  return factors;
+}
+
+bool is_excluded(const KernelRecord& k, const FitProfileOptions& options) {
+  if (options.exclude_keys.count(k.spec.key())) return true;
+  return std::find(options.exclude_models.begin(), options.exclude_models.end(),
+                   k.spec.source_model) != options.exclude_models.end();
+}
 
 DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces,
                           const FitProfileOptions& options, std::vector<std::string>* notes) {
@@ -44,14 +88,20 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     p.provenance.kernels += static_cast<int>(trace.kernels.size());
     p.provenance.load_avg_1m = std::max(p.provenance.load_avg_1m, h.load_avg_1m);
     probes.insert(probes.end(), trace.fusion.begin(), trace.fusion.end());
+    if (h.llc_bytes > 0) p.llc_bytes = h.llc_bytes;
+    if (h.stream_ms > 0 && h.stream_weight_bytes > 0)  // the fastest probe among the traces
+      p.weight_stream_GBps =
+          std::max(p.weight_stream_GBps, h.stream_weight_bytes / (h.stream_ms * 1e6));
     if (h.reference_ms > 0)
       p.reference_ms =
           p.reference_ms > 0 ? std::min(p.reference_ms, h.reference_ms) : h.reference_ms;
     for (const auto& k : trace.kernels)
-      if (std::find(options.exclude_models.begin(), options.exclude_models.end(),
-                    k.spec.source_model) == options.exclude_models.end())
-        records.push_back(&k);
+      if (!is_excluded(k, options)) records.push_back(&k);
   }
+  std::vector<InModelRecord> in_model;
+  for (const auto& [path, trace] : traces)
+    in_model.insert(in_model.end(), trace.in_model.begin(), trace.in_model.end());
+  p.context_factor = learn_context_factors(records, in_model, options.exclude_models);
   p.fusion = learn_fusion_rules(probes);
   p.fused_cost = learn_fused_cost(probes);
   // Standalone ops first: a kernel with a fused activation trains its anchor's model on its time
@@ -68,10 +118,11 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
           pass == 0 ? 0.0 : p.fused_tail_ms(k.spec.op, tail, k.features.output_bytes);
       const Sample s{k.features, std::max(k.median_ms - tail_ms, 0.3 * k.median_ms)};
       all[k.features.kind].push_back(s);
-      if (!k.noisy) clean[k.features.kind].push_back(s);
+      const bool trusted = !k.noisy && k.state_ratio <= kSlowStateRatio;
+      if (trusted) clean[k.features.kind].push_back(s);
       if (k.features.macs == 0) {
         all["default"].push_back(s);
-        if (!k.noisy) clean["default"].push_back(s);
+        if (trusted) clean["default"].push_back(s);
       }
       if (pass == 1) {
         overheads.push_back(std::max(0.0, k.total_median_ms - k.median_ms));

@@ -2,6 +2,8 @@
 // dnntune fit: calibration traces -> device profile. Kernels are grouped by feature kind, every
 // kind gets a cross-validated latency model, a "default" memory-bound model covers kinds the
 // engine never ran, and the fusion probes become the profile's fusion rules.
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,8 +22,25 @@ struct FitProfileOptions {
   // Leave-one-model-out: kernels whose spec comes from these models' layers (their priors and
   // every neighbour or refinement derived from them) are left out of the fit.
   std::vector<std::string> exclude_models;
-  bool drop_noisy = true;  // drop kernels flagged noisy when their kind keeps >= 8 clean ones
+  // Kernels with these KernelSpec keys are left out too: the excluded models' own layer
+  // configurations, wherever the trace attributed them (a configuration two models share is
+  // recorded once, under the first).
+  std::set<std::string> exclude_keys;
+  // Drop kernels flagged noisy or measured in a slow machine state (state_ratio > kSlowStateRatio)
+  // when their kind keeps >= 8 others.
+  bool drop_noisy = true;
 };
+
+// Per feature kind, how much slower a layer runs inside a model than alone: over the layers of
+// the in-model records (skipping excluded models and slow-state runs) whose kernel among `kernels`
+// takes >= kLayerMapeFloorMs, sum of in-model times / sum of kernel times (each ratio clipped to
+// [0.5, 2]); kinds with fewer than 5 such layers are left to "*", the ratio over all layers.
+std::map<std::string, double> learn_context_factors(const std::vector<const KernelRecord*>& kernels,
+                                                    const std::vector<InModelRecord>& in_model,
+                                                    const std::vector<std::string>& exclude_models);
+
+// True when `options` leave kernel `k` out of the fit.
+bool is_excluded(const KernelRecord& k, const FitProfileOptions& options);
 
 // Throws InputError when traces disagree on engine/threads or hold no kernels.
 DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces,

@@ -158,6 +158,21 @@ KernelSpec perturb(const KernelSpec& spec, std::mt19937& rng, const std::string&
   return s;
 }
 
+bool within_neighbourhood(const KernelSpec& spec, const KernelSpec& root, double max_ratio) {
+  auto near = [&](int64_t a, int64_t b) {
+    const double r = static_cast<double>(std::max<int64_t>(a, 1)) / std::max<int64_t>(b, 1);
+    return r <= max_ratio && r >= 1.0 / max_ratio;
+  };
+  if (spec.op != root.op || spec.input.size() != root.input.size()) return false;
+  for (size_t i = 0; i < spec.input.size(); ++i)
+    if (!near(spec.input[i], root.input[i])) return false;
+  if (!near(spec.out_channels, root.out_channels)) return false;
+  if (spec.concat_channels.size() != root.concat_channels.size()) return false;
+  for (size_t i = 0; i < spec.concat_channels.size(); ++i)
+    if (!near(spec.concat_channels[i], root.concat_channels[i])) return false;
+  return true;
+}
+
 std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937& rng,
                                      const FusionRules& rules) {
   std::vector<KernelSpec> out;

@@ -31,6 +31,12 @@ PriorSet prior_specs(const std::vector<std::string>& models,
 
 // A neighbour of `spec`: channels and spatial size scaled by random factors around 1.
 KernelSpec perturb(const KernelSpec& spec, std::mt19937& rng, const std::string& origin);
+// True when every size of `spec` (input dims, output channels, concat parts) lies within a factor
+// `max_ratio` of the same size in `root`. Refinement keeps its neighbours within this distance of
+// the prior or spread kernel they descend from: repeated perturbation is a random walk, and it
+// drifted into a region no model visits (3x3 convolutions with one input channel took half of a
+// 3-minute budget because the fit kept missing them).
+bool within_neighbourhood(const KernelSpec& spec, const KernelSpec& root, double max_ratio);
 
 // `n` specs of `op` spread over its configuration space (Latin hypercube); activations attached
 // only where `rules` say the engine fuses them.

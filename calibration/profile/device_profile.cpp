@@ -77,6 +77,21 @@ double DeviceProfile::fused_tail_ms(const std::string& anchor,
 }
 
 hw::LayerEstimate DeviceProfile::estimate(const Layer& layer) const {
+  return estimate(layer, hw::ModelContext{static_cast<double>(layer.weight_bytes), false});
+}
+
+double DeviceProfile::context_factor_for(const std::string& kind) const {
+  if (context_factor.empty()) return 1.0;
+  for (const auto& k : kind_fallbacks(kind)) {
+    auto it = context_factor.find(k);
+    if (it != context_factor.end()) return it->second;
+  }
+  auto all = context_factor.find("*");
+  return all == context_factor.end() ? 1.0 : all->second;
+}
+
+hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
+                                          const hw::ModelContext& context) const {
   hw::LayerEstimate e;
   const LayerFeatures f = features_of(layer);
   const KindModel* m = model_for(f.kind);
@@ -89,7 +104,12 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer) const {
       layer.ops.size() > 1 ? layer.ops.begin() + 1 : layer.ops.end(), layer.ops.end());
   e.latency_ms =
       m->predict_ms(f) + fused_tail_ms(layer.kind, tail, static_cast<double>(layer.output_bytes));
+  if (context.in_model) e.latency_ms *= context_factor_for(f.kind);
   e.power_W = power.active_W;
+  if (llc_bytes > 0 && weight_stream_GBps > 0 &&
+      std::max(context.weight_bytes, static_cast<double>(layer.weight_bytes)) > llc_bytes)
+    e.latency_ms = std::max(e.latency_ms,
+                            static_cast<double>(layer.weight_bytes) / (weight_stream_GBps * 1e6));
   return e;
 }
 
@@ -105,6 +125,9 @@ std::string profile_to_yaml(const DeviceProfile& p) {
       << YAML::Key << "threads" << YAML::Value << p.threads << YAML::EndMap;
   out << YAML::Key << "run_overhead_ms" << YAML::Value << p.run_overhead_ms;
   out << YAML::Key << "reference_ms" << YAML::Value << p.reference_ms;
+  out << YAML::Key << "memory" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+      << "llc_bytes" << YAML::Value << p.llc_bytes << YAML::Key << "weight_stream_GBps"
+      << YAML::Value << p.weight_stream_GBps << YAML::EndMap;
   out << YAML::Key << "power" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "source" << YAML::Value << p.power.source << YAML::Key << "active_W" << YAML::Value
       << p.power.active_W << YAML::Key << "idle_W" << YAML::Value << p.power.idle_W << YAML::EndMap;
@@ -119,6 +142,12 @@ std::string profile_to_yaml(const DeviceProfile& p) {
     out << YAML::EndSeq << YAML::EndMap;
   }
   out << YAML::EndSeq;
+  if (!p.context_factor.empty()) {
+    out << YAML::Key << "context_factor" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (const auto& [kind, factor] : p.context_factor)
+      out << YAML::Key << kind << YAML::Value << factor;
+    out << YAML::EndMap;
+  }
   out << YAML::Key << "fused_cost" << YAML::Value << YAML::BeginMap;
   for (const auto& [pair, share] : p.fused_cost) out << YAML::Key << pair << YAML::Value << share;
   out << YAML::EndMap;
@@ -189,10 +218,11 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       throw InputError(source, "profile version " + std::to_string(version) +
                                    " is not supported (this dnntune reads version " +
                                    std::to_string(kProfileVersion) + "); re-run dnntune fit");
-    check_keys(root,
-               {"dnntune_profile", "device", "processor_kind", "engine", "run_overhead_ms",
-                "reference_ms", "power", "fusion_rules", "fused_cost", "kinds", "provenance"},
-               "the profile", source);
+    check_keys(
+        root,
+        {"dnntune_profile", "device", "processor_kind", "engine", "run_overhead_ms", "reference_ms",
+         "memory", "power", "fusion_rules", "fused_cost", "context_factor", "kinds", "provenance"},
+        "the profile", source);
     p.device = need(root, "device", "the profile", source).as<std::string>();
     p.processor_kind = need(root, "processor_kind", "the profile", source).as<std::string>();
     const auto engine = need(root, "engine", "the profile", source);
@@ -202,6 +232,13 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
     p.threads = need(engine, "threads", "engine", source).as<int>();
     p.run_overhead_ms = need(root, "run_overhead_ms", "the profile", source).as<double>();
     p.reference_ms = root["reference_ms"] ? root["reference_ms"].as<double>() : 0.0;
+    if (const auto memory = root["memory"]) {
+      check_keys(memory, {"llc_bytes", "weight_stream_GBps"}, "memory", source);
+      p.llc_bytes = need(memory, "llc_bytes", "memory", source).as<double>();
+      p.weight_stream_GBps = need(memory, "weight_stream_GBps", "memory", source).as<double>();
+      if (p.llc_bytes < 0 || p.weight_stream_GBps < 0)
+        throw InputError(source, "memory: llc_bytes and weight_stream_GBps must be >= 0");
+    }
     if (const auto power = root["power"]) {
       check_keys(power, {"source", "active_W", "idle_W"}, "power", source);
       p.power.source = need(power, "source", "power", source).as<std::string>();
@@ -226,6 +263,17 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       if (!fc.IsMap())
         throw InputError(source, "'fused_cost' must be a mapping like {Conv+Relu: 0.6}");
       for (const auto& kv : fc) p.fused_cost[kv.first.as<std::string>()] = kv.second.as<double>();
+    }
+    if (const auto cf = root["context_factor"]) {
+      if (!cf.IsMap())
+        throw InputError(source, "'context_factor' must be a mapping like {Conv: 1.1}");
+      for (const auto& kv : cf) {
+        const double factor = kv.second.as<double>();
+        if (!(factor > 0))
+          throw InputError(source,
+                           "context_factor of '" + kv.first.as<std::string>() + "' must be > 0");
+        p.context_factor[kv.first.as<std::string>()] = factor;
+      }
     }
     const auto kinds = need(root, "kinds", "the profile", source);
     if (!kinds.IsMap())

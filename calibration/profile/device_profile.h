@@ -8,9 +8,11 @@
 //   engine: {name: opencv, version: 4.6.0, threads: 1}
 //   run_overhead_ms: 0.01              # per forward pass, outside every layer
 //   reference_ms: 2.9                  # optional: the reference kernel at calibration
+//   memory: {llc_bytes: .., weight_stream_GBps: ..}   # optional (stream probe, reference.h)
 //   power: {source: declared|rapl|meter|undeclared, active_W: .., idle_W: ..}
 //   fusion_rules: [{name, anchor_ops: [..], steps: [{ops: [..], optional: true}]}]
 //   fused_cost: {Conv+Relu: 0.6, ...}  # share of a fused op's standalone time still paid
+//   context_factor: {Conv: 1.1, "*": 1.05}  # optional: in a model / alone, per feature kind
 //   kinds: {Conv: {form, roofline: [..], loglinear: [..], knn: {k, scale, points, residuals},
 //                  stats: {samples, cv_mape_pct, train_mape_pct, candidates: {form: pct}}}}
 //   provenance: {traces: [{path, hash}], date, host, tool_version, kernels, load_avg_1m}
@@ -49,19 +51,33 @@ class DeviceProfile : public hw::LayerLatencyModel {
   int threads = 1;
   double run_overhead_ms = 0;
   double reference_ms = 0;  // reference kernel time at calibration (reference.h); 0 unknown
+  // Memory: the host's last-level cache and the rate the stream probe read weights at (0 unknown).
+  // Kernels are measured alone, their weights warm in cache; inside a model whose weights exceed
+  // the cache a layer cannot run faster than its weights stream from memory.
+  double llc_bytes = 0, weight_stream_GBps = 0;
   ProfilePower power;
   FusionRules fusion;
   // Share of a fused op's standalone time that it still costs inside its anchor ("Conv+Relu").
   std::map<std::string, double> fused_cost;
   std::map<std::string, KindModel> kinds;
+  // How much slower a layer of this kind runs inside a model than alone, learned from the prior
+  // models run whole during calibration (in_model records); "*" for kinds without enough layers.
+  std::map<std::string, double> context_factor;
   ProfileProvenance provenance;
 
   // Contract (hw::LayerLatencyModel): the model of the layer's kind, or the nearest fallback kind
   // (kind_fallbacks), ending with "default"; infeasible only when none exists.
+  // The layer alone, as a calibration kernel measures it.
   hw::LayerEstimate estimate(const Layer& layer) const override;
+  // In a model (context.in_model): times the kind's context_factor; then bounded below by
+  // weight_bytes / weight_stream_GBps when the model's (or the layer's own) weights exceed
+  // llc_bytes.
+  hw::LayerEstimate estimate(const Layer& layer, const hw::ModelContext& context) const override;
   std::string describe() const override { return "profile(" + device + ")"; }
   // The model that estimate() uses for this feature kind, nullptr when none.
   const KindModel* model_for(const std::string& kind) const;
+  // context_factor of the kind or its nearest fallback, else "*", else 1.
+  double context_factor_for(const std::string& kind) const;
   // Time of the ops fused after `anchor` (activations; BatchNorm and bias Add fold into weights):
   // sum of fused_cost share x the op's standalone model on the layer's output.
   double fused_tail_ms(const std::string& anchor, const std::vector<std::string>& fused_ops,

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "calibration/fit/fit_profile.h"
+#include "calibration/fit/holdout.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/format.h"
 #include "traces/common/atomic_file.h"
@@ -19,8 +20,10 @@ struct FitArgs {
 void run_fit(const FitArgs& args) {
   std::vector<std::pair<std::string, calib::Trace>> traces;
   for (const auto& path : args.traces) traces.emplace_back(path, calib::read_trace(path));
+  calib::FitProfileOptions options = args.options;
+  calib::add_model_exclusions(traces, options);
   std::vector<std::string> notes;
-  const calib::DeviceProfile profile = calib::fit_profile(traces, args.options, &notes);
+  const calib::DeviceProfile profile = calib::fit_profile(traces, options, &notes);
   for (const auto& n : notes) std::cerr << "fit: " << n << "\n";
   TextTable table({"kind", "samples", "form", "cv MAPE %", "train MAPE %", "roofline", "loglinear",
                    "loglinear_knn"},
@@ -44,6 +47,16 @@ void run_fit(const FitArgs& args) {
     std::cout << ")";
   }
   std::cout << "\n";
+  if (!profile.context_factor.empty()) {
+    std::cout << "context factors (in a model / alone):";
+    for (const auto& [kind, factor] : profile.context_factor)
+      std::cout << " " << kind << " " << fixed(factor, 2);
+    std::cout << "\n";
+  }
+  if (profile.weight_stream_GBps > 0)
+    std::cout << "weights stream from memory at " << fixed(profile.weight_stream_GBps, 1)
+              << " GB/s beyond a " << fixed(profile.llc_bytes / 1048576.0, 0)
+              << " MiB last-level cache\n";
   write_file_atomically(args.output, calib::profile_to_yaml(profile));
   std::cerr << "fit: wrote " << args.output << " (device " << profile.device << ")\n";
 }
@@ -65,7 +78,8 @@ CommandDef fit_command() {
             sub.add_option("--idle-power-W", args->options.declared_idle_W, "Declared idle power");
             sub.add_option(
                 "--exclude-model", args->options.exclude_models,
-                "Leave-one-model-out: drop kernels derived from this model's layers (file stem)");
+                "Leave-one-model-out: drop this model's layer configurations and the kernels "
+                "derived from them (file stem of a prior, or a model file)");
             sub.add_option("--power-log", args->options.power_log,
                            "External meter log (CSV time_s,power_W)");
             sub.callback([args] { run_fit(*args); });

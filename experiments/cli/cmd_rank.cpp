@@ -79,13 +79,18 @@ class ProfileOnProcessor : public hw::LayerLatencyModel {
         declared_power_W_(p.active_power_W),
         name_(profile.describe() + " as " + device.name + "/" + p.name) {}
   hw::LayerEstimate estimate(const Layer& layer) const override {
-    hw::LayerEstimate e = profile_.estimate(layer);
-    if (e.power_W <= 0) e.power_W = declared_power_W_;
-    return e;
+    return with_power(profile_.estimate(layer));
+  }
+  hw::LayerEstimate estimate(const Layer& layer, const hw::ModelContext& context) const override {
+    return with_power(profile_.estimate(layer, context));
   }
   std::string describe() const override { return name_; }
 
  private:
+  hw::LayerEstimate with_power(hw::LayerEstimate e) const {
+    if (e.power_W <= 0) e.power_W = declared_power_W_;
+    return e;
+  }
   calib::DeviceProfile profile_;
   double declared_power_W_;
   std::string name_;

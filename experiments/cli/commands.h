@@ -9,6 +9,7 @@ CommandDef devices_command();    // cmd_devices.cpp
 CommandDef zoo_command();        // cmd_zoo.cpp
 CommandDef calibrate_command();  // cmd_calibrate.cpp
 CommandDef fit_command();        // cmd_fit.cpp
+CommandDef crossval_command();   // cmd_crossval.cpp
 CommandDef predict_command();    // cmd_predict.cpp
 CommandDef validate_command();   // cmd_validate.cpp
 CommandDef rank_command();       // cmd_rank.cpp

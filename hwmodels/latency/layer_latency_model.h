@@ -13,6 +13,15 @@
 
 namespace dnntune::hw {
 
+// What a layer's cost may depend on beyond the layer: the model it runs in.
+struct ModelContext {
+  // Weights of every layer of the model on this processor. When they exceed the processor's
+  // last-level cache, each inference streams every layer's weights from memory again.
+  double weight_bytes = 0;
+  // False: the layer runs alone (a calibration kernel), true: among the model's other layers.
+  bool in_model = true;
+};
+
 struct LayerEstimate {
   double latency_ms = 0;
   double power_W = 0;  // average power drawn by the processor while running this layer
@@ -23,6 +32,11 @@ class LayerLatencyModel {
  public:
   virtual ~LayerLatencyModel() = default;
   virtual LayerEstimate estimate(const Layer& layer) const = 0;
+  // The layer inside a model (context); by default the same as alone.
+  virtual LayerEstimate estimate(const Layer& layer, const ModelContext& context) const {
+    (void)context;
+    return estimate(layer);
+  }
   // One line for outputs and provenance, e.g. "roofline(oneplus5t/cpu)" or
   // "profile(host-opencv-1t)".
   virtual std::string describe() const = 0;

@@ -29,6 +29,19 @@ n = sum(int(s) for _, s, _ in stats)
 weighted = sum(int(s) * float(v) for _, s, v in stats) / n
 assert weighted < 35.0, (stats, weighted)
 PY
+# Leave-one-model-out on the kernels: one row per prior, each with its kernel and predicted sums.
+"$DNNTUNE" crossval "$TMP/trace.jsonl" --format json >"$TMP/cv.json" 2>"$TMP/cv.err" || fail "crossval: $(cat "$TMP/cv.err")"
+python3 - "$TMP/cv.json" <<'PY' || fail "crossval output: $(cat "$TMP/cv.json")"
+import json, sys
+cv = json.load(open(sys.argv[1]))
+rows = {r["model"]: r for r in cv["models"]}
+assert set(rows) == {"mnist_mlp", "squeezenet_v1_1", "mobilenet_v2"}, rows.keys()
+for r in rows.values():
+    assert "error" not in r, r
+    assert r["kernel_ms"] > 0 and r["predicted_ms"] > 0 and r["layers_measured"] == r["layers"], r
+    assert r["excluded_kernels"] > 0 and r["layers_measured"] > 0, r
+assert 0 <= cv["within_10pct"] <= cv["within_20pct"] <= 1
+PY
 "$DNNTUNE" predict mobilenet_v1 --device "$TMP/profile.yaml" --format json >"$TMP/pred.json" || fail "predict"
 # 5 interleaved rounds, the lowest median counts (calibration also keeps the lower of its rounds);
 # before each, up to $1 seconds for the machine to come back to the speed it had during calibration

@@ -77,5 +77,30 @@ TEST(Sampler, PerturbKeepsDepthwiseAndLeaveOneOutExcludesByStem) {
   for (const auto& s : mlp.specs) EXPECT_EQ(s.source_model, "mnist_mlp");
 }
 
+TEST(Sampler, NeighbourhoodBoundsEverySizeByTheRatio) {
+  const KernelSpec root = conv(64, 28, 128, 3, 1, 1);
+  EXPECT_TRUE(within_neighbourhood(root, root, 2.0));
+  EXPECT_TRUE(within_neighbourhood(conv(32, 56, 256, 3, 1, 1), root, 2.0));  // every size x/2 or x2
+  EXPECT_FALSE(within_neighbourhood(conv(31, 28, 128, 3, 1, 1), root, 2.0));  // 64/31 > 2
+  EXPECT_FALSE(within_neighbourhood(conv(64, 28, 257, 3, 1, 1), root, 2.0));  // 257/128 > 2
+  EXPECT_FALSE(within_neighbourhood(conv(64, 57, 128, 3, 1, 1), root, 2.0));  // 57/28 > 2
+  // Repeated perturbation from a root walks away; the bound is what keeps refinement near it.
+  std::mt19937 rng(3);
+  KernelSpec walk = root;
+  bool left = false;
+  for (int i = 0; i < 200 && !left; ++i) {
+    walk = perturb(walk, rng, "refine");
+    left = !within_neighbourhood(walk, root, 2.0);
+  }
+  EXPECT_TRUE(left);
+  KernelSpec gemm;
+  gemm.op = "Gemm";
+  gemm.input = {1, 512};
+  gemm.out_channels = 1000;
+  KernelSpec other = gemm;
+  other.op = "MatMul";
+  EXPECT_FALSE(within_neighbourhood(other, gemm, 2.0));  // another op is never a neighbour
+}
+
 }  // namespace
 }  // namespace dnntune::calib

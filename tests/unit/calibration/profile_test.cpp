@@ -15,8 +15,11 @@ DeviceProfile sample_profile() {
   p.threads = 1;
   p.run_overhead_ms = 0.01;
   p.reference_ms = 2.5;
+  p.llc_bytes = 32e6;
+  p.weight_stream_GBps = 38.5;
   p.fusion = {{"conv_bn_act", {"Conv"}, {{{"BatchNormalization"}, true}, {{"Relu"}, true}}}};
   p.fused_cost["Conv+Relu"] = 0.5;
+  p.context_factor = {{"Conv", 1.1}};
   KindModel conv;
   conv.form = "roofline";
   conv.roofline = {0.01, 0.002, 0.0, 0.0, 0.0};  // t = 0.01 + 0.002 ms per MMAC
@@ -62,6 +65,41 @@ TEST(DeviceProfile, EstimateUsesKindModelAndFusedTail) {
   EXPECT_NEAR(p.estimate(unknown).latency_ms, 0.2, 1e-9);
 }
 
+TEST(DeviceProfile, WeightsBeyondTheCacheStreamFromMemory) {
+  DeviceProfile p = sample_profile();
+  p.context_factor.clear();  // the bound alone
+  p.llc_bytes = 32e6;
+  p.weight_stream_GBps = 40;
+  Layer fc = conv_layer(false);
+  fc.macs = 1'000'000;  // warm in cache: 0.01 + 0.002 * 1 = 0.012 ms
+  fc.weight_bytes = 80'000'000;
+  // The layer alone holds 80 MB > 32 MB of cache: 80e6 B / (40e9 B/s) = 2 ms.
+  EXPECT_NEAR(p.estimate(fc).latency_ms, 2.0, 1e-9);
+  fc.weight_bytes = 4'000'000;
+  const double alone = p.estimate(fc).latency_ms;
+  EXPECT_NEAR(alone, 0.012, 1e-9);
+  // 4 MB fits the cache alone; inside a 100 MB model it streams: 4e6 / 40e9 s = 0.1 ms.
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{100e6}).latency_ms, 0.1, 1e-9);
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{10e6}).latency_ms, alone, 1e-12);
+  p.weight_stream_GBps = 0;  // unknown rate: no bound
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{100e6}).latency_ms, alone, 1e-12);
+}
+
+TEST(DeviceProfile, ContextFactorAppliesInsideAModelOnly) {
+  DeviceProfile p = sample_profile();
+  p.context_factor = {{"Conv", 1.5}, {"*", 1.2}};
+  const Layer conv = conv_layer(false);  // 0.03 ms alone
+  EXPECT_NEAR(p.estimate(conv).latency_ms, 0.03, 1e-9);
+  EXPECT_NEAR(p.estimate(conv, hw::ModelContext{1e6}).latency_ms, 0.045, 1e-9);  // x 1.5
+  Layer relu;
+  relu.kind = "Relu";
+  relu.input_bytes = relu.output_bytes = 1'000'000;                             // 0.2 ms alone
+  EXPECT_NEAR(p.estimate(relu, hw::ModelContext{1e6}).latency_ms, 0.24, 1e-9);  // "*": x 1.2
+  EXPECT_EQ(p.context_factor_for("Conv.dw"), 1.5);  // falls back to Conv's factor
+  p.context_factor.clear();
+  EXPECT_EQ(p.context_factor_for("Conv"), 1.0);
+}
+
 TEST(DeviceProfile, YamlRoundTrip) {
   const DeviceProfile p = sample_profile();
   const DeviceProfile q = parse_profile(profile_to_yaml(p), "p.yaml");
@@ -69,6 +107,9 @@ TEST(DeviceProfile, YamlRoundTrip) {
   EXPECT_EQ(q.fusion.size(), 1u);
   EXPECT_EQ(q.fused_cost.at("Conv+Relu"), 0.5);
   EXPECT_EQ(q.reference_ms, 2.5);
+  EXPECT_EQ(q.llc_bytes, 32e6);
+  EXPECT_EQ(q.context_factor, p.context_factor);
+  EXPECT_EQ(q.weight_stream_GBps, 38.5);
   EXPECT_EQ(q.kinds.size(), p.kinds.size());
   EXPECT_NEAR(q.estimate(conv_layer(true)).latency_ms, p.estimate(conv_layer(true)).latency_ms,
               1e-9);
@@ -96,6 +137,15 @@ TEST(DeviceProfile, BrokenProfilesGiveClearErrors) {
   v2.replace(v2.find("dnntune_profile: 1"), 18, "dnntune_profile: 2");
   expect_error(v2, "profile version 2 is not supported");
   expect_error(good + "colour: blue\n", "unknown key 'colour' in the profile (allowed:");
+  std::string bad_memory = good;
+  bad_memory.replace(bad_memory.find("weight_stream_GBps"), 18, "weight_stream_MBps");
+  expect_error(bad_memory, "unknown key 'weight_stream_MBps' in memory");
+  std::string zero_factor = good;
+  zero_factor.replace(zero_factor.find("Conv: 1.1"), 9, "Conv: 0");
+  expect_error(zero_factor, "context_factor of 'Conv' must be > 0");
+  std::string negative = good;
+  negative.replace(negative.find("weight_stream_GBps: 38.5"), 24, "weight_stream_GBps: -1");
+  expect_error(negative, "must be >= 0");
   std::string bad_form = good;
   bad_form.replace(bad_form.find("form: roofline"), 14, "form: magic");
   expect_error(bad_form, "form 'magic' is unknown");

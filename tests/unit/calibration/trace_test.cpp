@@ -30,7 +30,12 @@ Trace sample_trace() {
   r.p10_ms = 0.38;
   r.p90_ms = 0.45;
   r.repeats = 7;
+  r.state_ratio = 1.25;
   t.kernels.push_back(r);
+  t.in_model.push_back({"resnet18", 1.02, {{r.spec.key(), 0.5}, {"Relu:1,64", 0.01}}});
+  t.header.llc_bytes = 32.0 * 1024 * 1024;
+  t.header.stream_weight_bytes = 268435456.0;
+  t.header.stream_ms = 7.0;
   t.fusion.push_back({"Conv", "Relu", 0.1, 0.02, 0.105, 0.0});
   return t;
 }
@@ -39,6 +44,7 @@ std::string text_of(const Trace& t) {
   std::string s = header_to_line(t.header) + "\n";
   for (const auto& p : t.fusion) s += fusion_to_line(p) + "\n";
   for (const auto& k : t.kernels) s += kernel_to_line(k) + "\n";
+  for (const auto& m : t.in_model) s += in_model_to_line(m) + "\n";
   return s;
 }
 
@@ -52,6 +58,33 @@ TEST(Trace, RoundTrip) {
   ASSERT_EQ(t.fusion.size(), 1u);
   EXPECT_DOUBLE_EQ(t.fusion[0].b_in_ab_ms, 0.0);
   EXPECT_NE(t.content_hash, 0u);
+  EXPECT_DOUBLE_EQ(t.kernels[0].state_ratio, 1.25);
+  ASSERT_EQ(t.in_model.size(), 1u);
+  EXPECT_EQ(t.in_model[0].model, "resnet18");
+  EXPECT_DOUBLE_EQ(t.in_model[0].state_ratio, 1.02);
+  ASSERT_EQ(t.in_model[0].layers.size(), 2u);
+  EXPECT_EQ(t.in_model[0].layers[0].key, t.kernels[0].spec.key());
+  EXPECT_DOUBLE_EQ(t.in_model[0].layers[0].ms, 0.5);
+  EXPECT_DOUBLE_EQ(t.header.llc_bytes, 32.0 * 1024 * 1024);
+  EXPECT_DOUBLE_EQ(t.header.stream_weight_bytes, 268435456.0);
+  EXPECT_DOUBLE_EQ(t.header.stream_ms, 7.0);
+}
+
+TEST(Trace, OptionalKeysOfOlderTracesDefaultToUnknown) {
+  Trace old = sample_trace();
+  old.header.llc_bytes = old.header.stream_weight_bytes = old.header.stream_ms = 0;
+  old.kernels[0].state_ratio = 0;
+  std::string text = text_of(old);
+  for (const char* key :
+       {",\"llc_bytes\":0.0", ",\"stream_ms\":0.0", ",\"stream_weight_bytes\":0.0"}) {
+    const auto at = text.find(key);
+    ASSERT_NE(at, std::string::npos) << key;
+    text.erase(at, std::string(key).size());
+  }
+  const Trace t = parse_trace(text, "old.jsonl");
+  EXPECT_EQ(t.header.llc_bytes, 0);
+  EXPECT_EQ(t.header.stream_ms, 0);
+  EXPECT_EQ(t.kernels[0].state_ratio, 0);
 }
 
 void expect_error(const std::string& text, const std::string& fragment) {
@@ -81,6 +114,11 @@ TEST(Trace, BrokenInputsGiveClearErrors) {
   std::string bad_op = good;
   bad_op.replace(bad_op.find("\"op\":\"Conv\""), 11, "\"op\":\"Fft\"");
   expect_error(bad_op, "unknown op 'Fft'");
+  expect_error(header + "{\"record\":\"in_model\",\"model\":\"m\",\"layers\":[{\"key\":\"k\"}]}\n",
+               "line 2: in_model record has a missing or mistyped key");
+  expect_error(
+      header + "{\"record\":\"in_model\",\"model\":\"m\",\"layers\":[{\"key\":\"k\",\"ms\":-1}]}\n",
+      "line 2: negative layer time in model m");
 }
 
 }  // namespace

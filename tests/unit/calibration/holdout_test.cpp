@@ -1,0 +1,134 @@
+// Leave-one-model-out on calibration kernels (dnntune crossval): strict exclusion of the held-out
+// model's layer configurations, and a closed-form check: kernels that follow an exact law let the
+// fit predict a model it never saw with (almost) no error.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "calibration/fit/holdout.h"
+#include "calibration/kernels/sampler.h"
+#include "tests/test_paths.h"
+#include "traces/common/error.h"
+#include "traces/onnx/model_loader.h"
+
+namespace dnntune::calib {
+namespace {
+
+// The exact law every synthetic kernel follows:
+// t_ms = 0.002 + 1e-6 ms per MAC + 1e-7 ms per byte moved (input + output + weights).
+double law_ms(const LayerFeatures& f) {
+  return 0.002 + 1e-6 * f.macs + 1e-7 * (f.input_bytes + f.output_bytes + f.weight_bytes);
+}
+
+KernelRecord record_of(const KernelSpec& spec) {
+  const LayerGraph g = build_layer_graph(build_kernel(spec), "kernel " + spec.key(), {});
+  KernelRecord r;
+  r.spec = spec;
+  r.features = features_of(g.layer(0));
+  r.median_ms = r.p10_ms = r.p90_ms = r.total_median_ms = law_ms(r.features);
+  r.repeats = 5;
+  return r;
+}
+
+Trace law_trace(const std::string& model) {
+  Trace t;
+  t.header.engine = "opencv";
+  t.header.threads = 1;
+  t.header.host_cpu = "test";
+  t.header.priors = {model};
+  const PriorSet priors = prior_specs({model}, {}, default_fusion_rules());
+  std::mt19937 rng(7);
+  for (const KernelSpec& p : priors.specs) {
+    KernelSpec own = p;
+    // One configuration of the model recorded under another model (a configuration two models
+    // share is recorded once): the strict exclusion must still drop it.
+    if (&p == &priors.specs.front()) own.source_model = "another_model";
+    t.kernels.push_back(record_of(own));
+    for (int i = 0; i < 40; ++i) {  // neighbours: some from the model, most from elsewhere
+      KernelSpec n = perturb(p, rng, i < 5 ? "near" : "spread");
+      n.source_model = i < 5 ? p.source_model : "";
+      if (n.key() != p.key() && spec_is_measurable(n)) t.kernels.push_back(record_of(n));
+    }
+  }
+  return t;
+}
+
+TEST(Holdout, ExactLawPredictsTheHeldOutModelAndExclusionIsStrict) {
+  const std::string model = test::test_data("tiny_cnn.onnx");
+  const std::vector<std::pair<std::string, Trace>> traces = {{"law.jsonl", law_trace(model)}};
+  const HoldoutSummary s = holdout_models(traces, {model}, {});
+  ASSERT_EQ(s.rows.size(), 1u);
+  const HoldoutRow& r = s.rows[0];
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.model, "tiny_cnn");
+  EXPECT_EQ(r.matched, r.layers);
+  EXPECT_GE(r.layers, 7);
+  // Every layer configuration and the 5 "near" neighbours per layer are left out, including the
+  // one recorded under another model's name.
+  const int layer_kernels =
+      static_cast<int>(prior_specs({model}, {}, default_fusion_rules()).specs.size());
+  EXPECT_GE(r.excluded_kernels, layer_kernels);
+  FitProfileOptions by_name_only;
+  by_name_only.exclude_models = {"tiny_cnn"};
+  int by_name = 0;
+  for (const auto& k : traces[0].second.kernels) by_name += is_excluded(k, by_name_only);
+  EXPECT_LT(by_name, r.excluded_kernels);  // the shared configuration is caught by its key only
+  // The law is additive in MACs and bytes: the roofline form recovers it from the other kernels.
+  EXPECT_LT(std::abs(r.error_pct), 5.0) << r.predicted_ms << " vs " << r.kernel_ms;
+  EXPECT_DOUBLE_EQ(s.within_10pct, 1.0);
+}
+
+TEST(Holdout, ModelExclusionsResolveStemsThroughThePriors) {
+  const std::string model = test::test_data("tiny_cnn.onnx");
+  const std::vector<std::pair<std::string, Trace>> traces = {{"law.jsonl", law_trace(model)}};
+  FitProfileOptions options;
+  options.exclude_models = {"tiny_cnn"};
+  add_model_exclusions(traces, options);
+  EXPECT_EQ(options.exclude_keys.size(),
+            prior_specs({model}, {}, default_fusion_rules()).specs.size());
+  options.exclude_models = {"no_such_model"};
+  EXPECT_THROW(add_model_exclusions(traces, options), InputError);
+  // A model that is not loadable gives an error row, not an exception.
+  const HoldoutSummary s = holdout_models(traces, {"/nonexistent/model.onnx"}, {});
+  ASSERT_EQ(s.rows.size(), 1u);
+  EXPECT_FALSE(s.rows[0].error.empty());
+}
+
+TEST(ContextFactors, InModelOverAloneTimeWeightedPerKindWithClipping) {
+  // Six Conv layers: alone 1 ms each, in the model 1.2 ms -> Conv 1.2. One Relu layer (too few
+  // for its own factor) alone 0.1 ms, in the model 1 ms: clipped to 2x -> "*" = (7.2 + 0.2) / 6.1.
+  std::vector<KernelRecord> records;
+  InModelRecord m{"net", 1.0, {}};
+  for (int i = 0; i < 6; ++i) {
+    KernelRecord k;
+    k.spec.op = "Conv";
+    k.spec.input = {1, 8 + i, 8, 8};
+    k.features.kind = "Conv";
+    k.median_ms = 1.0;
+    records.push_back(k);
+    m.layers.push_back({k.spec.key(), 1.2});
+  }
+  KernelRecord relu;
+  relu.spec.op = "Relu";
+  relu.spec.input = {1, 8, 8, 8};
+  relu.features.kind = "Relu";
+  relu.median_ms = 0.1;
+  records.push_back(relu);
+  m.layers.push_back({relu.spec.key(), 1.0});
+  m.layers.push_back({"never-measured", 5.0});  // no kernel: ignored
+  std::vector<const KernelRecord*> ptrs;
+  for (const auto& r : records) ptrs.push_back(&r);
+  const auto f = learn_context_factors(ptrs, {m}, {});
+  ASSERT_EQ(f.count("Conv"), 1u);
+  EXPECT_NEAR(f.at("Conv"), 1.2, 1e-12);
+  EXPECT_EQ(f.count("Relu"), 0u);
+  EXPECT_NEAR(f.at("*"), (7.2 + 0.2) / 6.1, 1e-12);
+  // The held-out model's own runs and slow-state runs teach nothing.
+  EXPECT_TRUE(learn_context_factors(ptrs, {m}, {"net"}).empty());
+  InModelRecord slow = m;
+  slow.state_ratio = 1.6;
+  EXPECT_TRUE(learn_context_factors(ptrs, {slow}, {}).empty());
+}
+
+}  // namespace
+}  // namespace dnntune::calib
