@@ -234,61 +234,75 @@ class Calibrator {
     return std::nullopt;
   }
 
-  // Every prior model the engine runs, measured whole in interleaved rounds (the fastest round
-  // in the machine's fast state is kept): each layer's time inside the model against its kernel
-  // alone is what dnntune fit turns into per-kind context factors.
-  void run_in_model_probes(const std::vector<std::string>& models, double until_fraction) {
-    struct Probe {
-      InModelRecord record;
-      LayerGraph graph;
-      std::unique_ptr<LoadedModel> loaded;
-      Measurement best;
-      bool measured = false;
-    };
-    std::vector<Probe> probes;
+  // The prior models the engine runs, measured whole: each layer's time inside the model against
+  // its kernel alone is what dnntune fit turns into per-kind context factors. Models are loaded
+  // once; a first pass measures them all, later passes (whenever the state probe reports the
+  // fast state) re-measure those only seen in a slow state; the records are written at the end.
+  struct ModelRun {
+    InModelRecord record;
+    LayerGraph graph;
+    std::unique_ptr<LoadedModel> loaded;
+    Measurement best;
+    bool measured = false;
+  };
+
+  void load_model_runs(const std::vector<std::string>& models) {
     for (const auto& model : models) {
-      if (out_of_time(until_fraction)) break;
-      Probe p;
-      p.record.model = model_stem(model);
+      ModelRun r;
+      r.record.model = model_stem(model);
       try {
         LoadOptions load;
         load.fusion = rules_;
-        p.graph = load_layer_graph(model, load);
-        p.loaded = engine_.load(read_model_proto(model), model);
+        r.graph = load_layer_graph(model, load);
+        r.loaded = engine_.load(read_model_proto(model), model);
       } catch (const InputError&) {
-        continue;  // the engine rejects it: its layers are still kernels (warned by validate)
+        continue;  // the engine rejects it: its layers are still kernels (validate warns)
       }
-      probes.push_back(std::move(p));
+      model_runs_.push_back(std::move(r));
     }
+  }
+
+  // Measures every model not yet seen in the fast state (all of them with `all`).
+  void measure_model_runs(bool all, double until_fraction) {
     MeasureOptions m = options_.measure;
     m.min_repeats = 3;
     m.max_repeats = 7;
-    for (int round = 0; round < 3; ++round)
-      for (auto& p : probes) {
-        if (out_of_time(until_fraction)) break;
-        const double before = state_ratio();
-        Measurement r = measure(*p.loaded, m);
-        const double state = before > 0 ? std::max(before, state_ratio()) : 0.0;
-        // A round in the fast state beats one in the slow state; then the lower median wins.
-        auto fast = [](double s) { return s <= kSlowStateRatio; };
-        const bool take =
-            !p.measured || (fast(state) && !fast(p.record.state_ratio)) ||
-            (fast(state) == fast(p.record.state_ratio) && r.median_ms < p.best.median_ms);
-        if (take) {
-          p.best = std::move(r);
-          p.record.state_ratio = state;
-        }
-        p.measured = true;
-        report("models");
+    auto fast = [](double s) { return s <= kSlowStateRatio; };
+    for (auto& r : model_runs_) {
+      if (out_of_time(until_fraction)) return;
+      if (!all && r.measured && fast(r.record.state_ratio)) continue;
+      const double before = state_ratio();
+      Measurement now = measure(*r.loaded, m);
+      const double state = before > 0 ? std::max(before, state_ratio()) : 0.0;
+      // A run in the fast state beats one in the slow state; then the lower median wins.
+      const bool take =
+          !r.measured || (fast(state) && !fast(r.record.state_ratio)) ||
+          (fast(state) == fast(r.record.state_ratio) && now.median_ms < r.best.median_ms);
+      if (take) {
+        r.best = std::move(now);
+        r.record.state_ratio = state;
       }
-    for (auto& p : probes) {
-      if (!p.measured) continue;
-      const std::vector<double> times = layer_times_ms(p.graph, p.best);
-      for (size_t i = 0; i < p.graph.size(); ++i)
-        if (auto spec = spec_from_layer(p.graph.layer(i)))
-          p.record.layers.push_back({spec->key(), times[i]});
-      result_.trace.in_model.push_back(std::move(p.record));
+      r.measured = true;
+      report("models");
     }
+  }
+
+  bool model_runs_pending() const {
+    for (const auto& r : model_runs_)
+      if (!r.measured || r.record.state_ratio > kSlowStateRatio) return true;
+    return false;
+  }
+
+  void write_model_runs() {
+    for (auto& r : model_runs_) {
+      if (!r.measured) continue;
+      const std::vector<double> times = layer_times_ms(r.graph, r.best);
+      for (size_t i = 0; i < r.graph.size(); ++i)
+        if (auto spec = spec_from_layer(r.graph.layer(i)))
+          r.record.layers.push_back({spec->key(), times[i]});
+      result_.trace.in_model.push_back(std::move(r.record));
+    }
+    model_runs_.clear();
   }
 
   CalibrateResult run() {
@@ -324,7 +338,7 @@ class Calibrator {
     try {
       const StreamProbe probe = measure_stream_probe(engine_, h.llc_bytes);
       h.stream_weight_bytes = probe.weight_bytes;
-      h.stream_ms = probe.median_ms;
+      h.stream_ms = probe.time_ms;
     } catch (const InputError& e) {
       result_.warnings.push_back(std::string("stream probe: ") + e.what());
     }
@@ -354,7 +368,8 @@ class Calibrator {
       remeasure_kernel(i);
       report("second round");
     }
-    run_in_model_probes(priors.models, 1.0 - options_.refine_fraction / 4);
+    load_model_runs(priors.models);
+    measure_model_runs(true, 1.0 - options_.refine_fraction / 4);
     // Refinement: neighbours of badly predicted kernels (nn-Meter), else of remaining priors.
     std::uniform_int_distribution<size_t> any_prior(0,
                                                     std::max<size_t>(1, priors.specs.size()) - 1);
@@ -373,6 +388,9 @@ class Calibrator {
           }
           report("refine");
         }
+        // Whole models seen only in a slow state: again, now that the machine is fast.
+        if (model_runs_pending() && state_ratio() <= kFastStateRatio)
+          measure_model_runs(false, 1.0 - options_.refine_fraction / 8);
         // Nothing left to refine: more neighbours of the real models' layers.
         for (int i = 0; !measured && i < 16 && !priors.specs.empty() && !out_of_time(); ++i) {
           const KernelSpec s = perturb(priors.specs[any_prior(rng_)], rng_, "near");
@@ -396,6 +414,7 @@ class Calibrator {
       report("slow-state retry");
     }
     refine_until(1.0);
+    write_model_runs();
     reference();
     const size_t slow = std::count_if(result_.trace.kernels.begin(), result_.trace.kernels.end(),
                                       [&](const KernelRecord& r) { return slow_state(r); });
@@ -416,6 +435,7 @@ class Calibrator {
   Clock::time_point start_;
   std::optional<RaplCounter> rapl_;
   std::optional<StateProbe> state_probe_;
+  std::vector<ModelRun> model_runs_;
   FusionRules rules_ = default_fusion_rules();
   std::set<std::string> measured_keys_;
   std::map<std::string, KernelSpec> root_;  // refined kernel key -> its root

@@ -3,6 +3,9 @@
 // calibration. On a shared machine a busy hyper-thread sibling or frequency change slows a
 // thread without taking its CPU time (the contention correction cannot see it); validate waits
 // for the reference kernel to come back to its calibrated speed before measuring a model.
+#include <chrono>
+#include <memory>
+
 #include "calibration/engines/engine.h"
 #include "calibration/kernels/kernel_spec.h"
 
@@ -15,20 +18,26 @@ KernelSpec reference_kernel_spec();
 double measure_reference_ms(Engine& engine);
 
 // The machine's state around one measurement. This VM's dense-compute speed flips between two
-// states 1.65x apart within seconds, invisible to load and CPU time; a kernel measured in the
-// slow state is as wrong as a badly fitted one. The probe times a small convolution (Conv 32->32
-// 3x3 on 28x28, 7 MMACs, ~0.1 ms) three times and reports the lowest against the lowest it has
-// ever seen: 1 in the machine's fast state, ~1.65 in its slow one.
+// states ~1.45x apart within seconds, invisible to load and CPU time; a kernel measured in the
+// slow state is as wrong as a badly fitted one. The probe runs the reference kernel twice and
+// reports the faster run against the fastest it has ever seen: ~1 in the fast state, ~1.45 in the
+// slow one. The state lasts seconds, so a reading younger than `max_age_s` is reused (about 1 %
+// of the calibration time). A smaller probe (a 0.1 ms convolution) was tried first and did not
+// track the state of larger convolutions.
 class StateProbe {
  public:
-  explicit StateProbe(Engine& engine);
+  explicit StateProbe(Engine& engine, double max_age_s = 0.5);
   double ratio();  // now / fastest seen, >= 1
  private:
   std::unique_ptr<LoadedModel> model_;
-  double best_ms_ = 0;
+  double best_ms_ = 0, last_ratio_ = 1, max_age_s_;
+  std::chrono::steady_clock::time_point last_;
+  bool read_ = false;
 };
 // A measurement whose probe ratio (before or after it) exceeds this was taken in a slow state.
 inline constexpr double kSlowStateRatio = 1.2;
+// Below this the machine is taken to be in its fast state (whole-model runs wait for it).
+inline constexpr double kFastStateRatio = 1.1;
 
 // A fully connected layer whose weights are several times the last-level cache, so that every
 // run streams them from memory: K inputs x N outputs with 4*K*N >= 4 * llc_bytes (at least
@@ -36,10 +45,11 @@ inline constexpr double kSlowStateRatio = 1.2;
 KernelSpec stream_probe_spec(double llc_bytes);
 struct StreamProbe {
   double weight_bytes = 0;
-  double median_ms = 0;
-  double GBps() const { return median_ms > 0 ? weight_bytes / (median_ms * 1e6) : 0.0; }
+  double time_ms = 0;  // 10th percentile of the run times
+  double GBps() const { return time_ms > 0 ? weight_bytes / (time_ms * 1e6) : 0.0; }
 };
-// Measures the stream probe: the engine's sustained rate for reading weights from memory.
+// Measures the stream probe: the rate the engine reads weights from memory at (10th percentile
+// of the run times: a bound should use the rate reached, not the average).
 StreamProbe measure_stream_probe(Engine& engine, double llc_bytes);
 
 // Share by which the machine may be slower than at calibration before validate waits for it.

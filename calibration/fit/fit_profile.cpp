@@ -101,7 +101,8 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
   std::vector<InModelRecord> in_model;
   for (const auto& [path, trace] : traces)
     in_model.insert(in_model.end(), trace.in_model.begin(), trace.in_model.end());
-  p.context_factor = learn_context_factors(records, in_model, options.exclude_models);
+  if (options.context_factors)
+    p.context_factor = learn_context_factors(records, in_model, options.exclude_models);
   p.fusion = learn_fusion_rules(probes);
   p.fused_cost = learn_fused_cost(probes);
   // Standalone ops first: a kernel with a fused activation trains its anchor's model on its time

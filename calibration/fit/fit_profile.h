@@ -29,6 +29,10 @@ struct FitProfileOptions {
   // Drop kernels flagged noisy or measured in a slow machine state (state_ratio > kSlowStateRatio)
   // when their kind keeps >= 8 others.
   bool drop_noisy = true;
+  // Learn per-kind context factors from the traces' in-model records (learn_context_factors).
+  // Off by default: on the build VM they made the 1-thread share within +-10 % worse (69 -> 62 %),
+  // since its whole models ran as fast as their kernels (calibration/README.md).
+  bool context_factors = false;
 };
 
 // Per feature kind, how much slower a layer runs inside a model than alone: over the layers of

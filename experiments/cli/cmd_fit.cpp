@@ -80,6 +80,9 @@ CommandDef fit_command() {
                 "--exclude-model", args->options.exclude_models,
                 "Leave-one-model-out: drop this model's layer configurations and the kernels "
                 "derived from them (file stem of a prior, or a model file)");
+            sub.add_flag("--context-factors", args->options.context_factors,
+                         "Scale each kind by how much slower its layers ran inside the prior "
+                         "models than alone (learned from the trace's in_model records)");
             sub.add_option("--power-log", args->options.power_log,
                            "External meter log (CSV time_s,power_W)");
             sub.callback([args] { run_fit(*args); });
