@@ -98,6 +98,14 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     for (const auto& k : trace.kernels)
       if (!is_excluded(k, options)) records.push_back(&k);
   }
+  // A lower bound must not exceed what was seen: the rate is raised to the fastest any kernel
+  // whose weights exceed the cache streamed them at (the probe's one shape may be slower).
+  if (p.llc_bytes > 0 && p.weight_stream_GBps > 0)
+    for (const KernelRecord* k : records)
+      if (k->features.weight_bytes > 2 * p.llc_bytes && k->median_ms > 0 && !k->noisy &&
+          k->state_ratio <= kSlowStateRatio)
+        p.weight_stream_GBps =
+            std::max(p.weight_stream_GBps, k->features.weight_bytes / (k->median_ms * 1e6));
   std::vector<InModelRecord> in_model;
   for (const auto& [path, trace] : traces)
     in_model.insert(in_model.end(), trace.in_model.begin(), trace.in_model.end());
