@@ -251,9 +251,7 @@ class Calibrator {
       ModelRun r;
       r.record.model = model_stem(model);
       try {
-        LoadOptions load;
-        load.fusion = rules_;
-        r.graph = load_layer_graph(model, load);
+        r.graph = load_with_rules(model, rules_);
         r.loaded = engine_.load(read_model_proto(model), model);
       } catch (const InputError&) {
         continue;  // the engine rejects it: its layers are still kernels (validate warns)

@@ -14,9 +14,7 @@
 namespace dnntune::calib {
 
 std::vector<std::string> model_kernel_keys(const std::string& model, const FusionRules& rules) {
-  LoadOptions load;
-  load.fusion = rules;
-  const LayerGraph graph = load_layer_graph(model, load);
+  const LayerGraph graph = load_with_rules(model, rules);
   std::vector<std::string> keys;
   for (size_t i = 0; i < graph.size(); ++i)
     if (auto spec = spec_from_layer(graph.layer(i))) keys.push_back(spec->key());
@@ -71,9 +69,7 @@ HoldoutSummary holdout_models(const std::vector<std::pair<std::string, Trace>>& 
     row.model = model_stem(model);
     LayerGraph graph;
     try {
-      LoadOptions load;
-      load.fusion = rules;
-      graph = load_layer_graph(model, load);
+      graph = load_with_rules(model, rules);
     } catch (const InputError& e) {
       row.error = e.what();
       summary.rows.push_back(row);

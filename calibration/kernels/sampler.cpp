@@ -64,6 +64,12 @@ bool rules_fuse(const FusionRules& rules, const std::string& anchor, const std::
   return false;
 }
 
+LayerGraph load_with_rules(const std::string& model, const FusionRules& rules) {
+  LoadOptions options;
+  options.fusion = rules;
+  return load_layer_graph(model, options);
+}
+
 std::string model_stem(const std::string& model) {
   return std::filesystem::path(model).stem().string();
 }
@@ -76,9 +82,7 @@ PriorSet prior_specs(const std::vector<std::string>& models,
     if (std::find(exclude.begin(), exclude.end(), model_stem(model)) != exclude.end()) continue;
     LayerGraph graph;
     try {
-      LoadOptions options;
-      options.fusion = rules;
-      graph = load_layer_graph(model, options);
+      graph = load_with_rules(model, rules);
     } catch (const InputError& e) {
       set.warnings.push_back(std::string("prior model skipped: ") + e.what());
       continue;

@@ -21,6 +21,9 @@ struct PriorSet {
   std::vector<std::string> warnings;  // models that could not be loaded, layers skipped
 };
 
+// The model's layer graph grouped by `rules` (the engine's fusion), as calibration sees it.
+LayerGraph load_with_rules(const std::string& model, const FusionRules& rules);
+
 // The model's name for leave-one-out: the file stem ("resnet18" for .../resnet18.onnx).
 std::string model_stem(const std::string& model);
 

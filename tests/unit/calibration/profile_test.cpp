@@ -133,24 +133,21 @@ TEST(DeviceProfile, BrokenProfilesGiveClearErrors) {
   const std::string good = profile_to_yaml(sample_profile());
   expect_error("device: x\n", "not a dnntune device profile");
   expect_error("[unclosed\n", "not valid YAML");
-  std::string v2 = good;
-  v2.replace(v2.find("dnntune_profile: 1"), 18, "dnntune_profile: 2");
-  expect_error(v2, "profile version 2 is not supported");
+  // `good` with its first `from` replaced by `to`.
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    text.replace(text.find(from), from.size(), to);
+    return text;
+  };
+  expect_error(with("dnntune_profile: 1", "dnntune_profile: 2"),
+               "profile version 2 is not supported");
   expect_error(good + "colour: blue\n", "unknown key 'colour' in the profile (allowed:");
-  std::string bad_memory = good;
-  bad_memory.replace(bad_memory.find("weight_stream_GBps"), 18, "weight_stream_MBps");
-  expect_error(bad_memory, "unknown key 'weight_stream_MBps' in memory");
-  std::string zero_factor = good;
-  zero_factor.replace(zero_factor.find("Conv: 1.1"), 9, "Conv: 0");
-  expect_error(zero_factor, "context_factor of 'Conv' must be > 0");
-  std::string negative = good;
-  negative.replace(negative.find("weight_stream_GBps: 38.5"), 24, "weight_stream_GBps: -1");
-  expect_error(negative, "must be >= 0");
-  std::string bad_form = good;
-  bad_form.replace(bad_form.find("form: roofline"), 14, "form: magic");
-  expect_error(bad_form, "form 'magic' is unknown");
-  std::string no_device = good;
-  no_device.erase(no_device.find("device: test-opencv-1t"), 22);
+  expect_error(with("weight_stream_GBps", "weight_stream_MBps"),
+               "unknown key 'weight_stream_MBps' in memory");
+  expect_error(with("Conv: 1.1", "Conv: 0"), "context_factor of 'Conv' must be > 0");
+  expect_error(with("weight_stream_GBps: 38.5", "weight_stream_GBps: -1"), "must be >= 0");
+  expect_error(with("form: roofline", "form: magic"), "form 'magic' is unknown");
+  const std::string no_device = with("device: test-opencv-1t", "");
   expect_error(no_device, "lacks key 'device'");
 }
 
