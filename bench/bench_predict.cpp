@@ -52,6 +52,11 @@ DeviceProfile synthetic_profile(std::mt19937& rng) {
   for (const auto& [kind, s] : samples)
     p.kinds[kind] = fit_form(kind.rfind("Conv", 0) == 0 ? "loglinear_knn" : "roofline", s, {});
   p.fused_cost["Conv+Relu"] = 0.6;
+  // Every per-layer step of the prediction path: context factors (exact kind and fallbacks) and
+  // the weight-streaming bound (the model below is "beyond the cache").
+  p.context_factor = {{"Conv", 1.05}, {"*", 1.1}};
+  p.llc_bytes = 32e6;
+  p.weight_stream_GBps = 40;
   return p;
 }
 
@@ -69,6 +74,7 @@ void BM_Predict1000Layers(benchmark::State& state) {
     }
     boost::add_vertex(l, graph.dag);
   }
+  graph.totals.weight_bytes = 1'000'000'000;
   for (auto _ : state) {
     const ModelPrediction p = predict_model(graph, profile);
     benchmark::DoNotOptimize(p.total_ms);

@@ -82,6 +82,8 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer) const {
 
 double DeviceProfile::context_factor_for(const std::string& kind) const {
   if (context_factor.empty()) return 1.0;
+  if (auto it = context_factor.find(kind); it != context_factor.end())
+    return it->second;  // common case, no allocation
   for (const auto& k : kind_fallbacks(kind)) {
     auto it = context_factor.find(k);
     if (it != context_factor.end()) return it->second;
