@@ -12,8 +12,8 @@
 #include "calibration/host_info.h"
 #include "calibration/kernels/sampler.h"
 #include "calibration/power/rapl.h"
-#include "calibration/predict.h"
 #include "calibration/reference.h"
+#include "calibration/whole_model_runs.h"
 #include "traces/common/error.h"
 #include "traces/onnx/model_loader.h"
 
@@ -234,75 +234,6 @@ class Calibrator {
     return std::nullopt;
   }
 
-  // The prior models the engine runs, measured whole: each layer's time inside the model against
-  // its kernel alone is what dnntune fit turns into per-kind context factors. Models are loaded
-  // once; a first pass measures them all, later passes (whenever the state probe reports the
-  // fast state) re-measure those only seen in a slow state; the records are written at the end.
-  struct ModelRun {
-    InModelRecord record;
-    LayerGraph graph;
-    std::unique_ptr<LoadedModel> loaded;
-    Measurement best;
-    bool measured = false;
-  };
-
-  void load_model_runs(const std::vector<std::string>& models) {
-    for (const auto& model : models) {
-      ModelRun r;
-      r.record.model = model_stem(model);
-      try {
-        r.graph = load_with_rules(model, rules_);
-        r.loaded = engine_.load(read_model_proto(model), model);
-      } catch (const InputError&) {
-        continue;  // the engine rejects it: its layers are still kernels (validate warns)
-      }
-      model_runs_.push_back(std::move(r));
-    }
-  }
-
-  // Measures every model not yet seen in the fast state (all of them with `all`).
-  void measure_model_runs(bool all, double until_fraction) {
-    MeasureOptions m = options_.measure;
-    m.min_repeats = 3;
-    m.max_repeats = 7;
-    auto fast = [](double s) { return s <= kSlowStateRatio; };
-    for (auto& r : model_runs_) {
-      if (out_of_time(until_fraction)) return;
-      if (!all && r.measured && fast(r.record.state_ratio)) continue;
-      const double before = state_ratio();
-      Measurement now = measure(*r.loaded, m);
-      const double state = before > 0 ? std::max(before, state_ratio()) : 0.0;
-      // A run in the fast state beats one in the slow state; then the lower median wins.
-      const bool take =
-          !r.measured || (fast(state) && !fast(r.record.state_ratio)) ||
-          (fast(state) == fast(r.record.state_ratio) && now.median_ms < r.best.median_ms);
-      if (take) {
-        r.best = std::move(now);
-        r.record.state_ratio = state;
-      }
-      r.measured = true;
-      report("models");
-    }
-  }
-
-  bool model_runs_pending() const {
-    for (const auto& r : model_runs_)
-      if (!r.measured || r.record.state_ratio > kSlowStateRatio) return true;
-    return false;
-  }
-
-  void write_model_runs() {
-    for (auto& r : model_runs_) {
-      if (!r.measured) continue;
-      const std::vector<double> times = layer_times_ms(r.graph, r.best);
-      for (size_t i = 0; i < r.graph.size(); ++i)
-        if (auto spec = spec_from_layer(r.graph.layer(i)))
-          r.record.layers.push_back({spec->key(), times[i]});
-      result_.trace.in_model.push_back(std::move(r.record));
-    }
-    model_runs_.clear();
-  }
-
   CalibrateResult run() {
     auto& h = result_.trace.header;
     h.host_cpu = host_cpu_model();
@@ -366,8 +297,15 @@ class Calibrator {
       remeasure_kernel(i);
       report("second round");
     }
-    load_model_runs(priors.models);
-    measure_model_runs(true, 1.0 - options_.refine_fraction / 4);
+    WholeModelRuns models(engine_, options_.measure, [this] { return state_ratio(); });
+    models.load(priors.models, rules_);
+    auto models_until = [&](double fraction) {
+      return [this, fraction] {
+        report("models");
+        return !out_of_time(fraction);
+      };
+    };
+    models.measure(true, models_until(1.0 - options_.refine_fraction / 4));
     // Refinement: neighbours of badly predicted kernels (nn-Meter), else of remaining priors.
     std::uniform_int_distribution<size_t> any_prior(0,
                                                     std::max<size_t>(1, priors.specs.size()) - 1);
@@ -387,8 +325,8 @@ class Calibrator {
           report("refine");
         }
         // Whole models seen only in a slow state: again, now that the machine is fast.
-        if (model_runs_pending() && state_ratio() <= kFastStateRatio)
-          measure_model_runs(false, 1.0 - options_.refine_fraction / 8);
+        if (models.pending() && state_ratio() <= kFastStateRatio)
+          models.measure(false, models_until(1.0 - options_.refine_fraction / 8));
         // Nothing left to refine: more neighbours of the real models' layers.
         for (int i = 0; !measured && i < 16 && !priors.specs.empty() && !out_of_time(); ++i) {
           const KernelSpec s = perturb(priors.specs[any_prior(rng_)], rng_, "near");
@@ -412,7 +350,7 @@ class Calibrator {
       report("slow-state retry");
     }
     refine_until(1.0);
-    write_model_runs();
+    result_.trace.in_model = models.records();
     reference();
     const size_t slow = std::count_if(result_.trace.kernels.begin(), result_.trace.kernels.end(),
                                       [&](const KernelRecord& r) { return slow_state(r); });
@@ -433,7 +371,6 @@ class Calibrator {
   Clock::time_point start_;
   std::optional<RaplCounter> rapl_;
   std::optional<StateProbe> state_probe_;
-  std::vector<ModelRun> model_runs_;
   FusionRules rules_ = default_fusion_rules();
   std::set<std::string> measured_keys_;
   std::map<std::string, KernelSpec> root_;  // refined kernel key -> its root

@@ -1,0 +1,78 @@
+#include "calibration/whole_model_runs.h"
+
+#include <algorithm>
+
+#include "calibration/kernels/sampler.h"
+#include "calibration/predict.h"
+#include "calibration/reference.h"
+#include "traces/common/error.h"
+#include "traces/onnx/model_loader.h"
+
+namespace dnntune::calib {
+namespace {
+
+bool fast(double state_ratio) {
+  return state_ratio <= kSlowStateRatio;  // 0 (unknown) counts as fast
+}
+
+}  // namespace
+
+WholeModelRuns::WholeModelRuns(Engine& engine, MeasureOptions options,
+                               std::function<double()> state)
+    : engine_(engine), options_(options), state_(std::move(state)) {
+  options_.min_repeats = 3;
+  options_.max_repeats = 7;
+}
+
+void WholeModelRuns::load(const std::vector<std::string>& models, const FusionRules& rules) {
+  for (const auto& model : models) {
+    Run r;
+    r.record.model = model_stem(model);
+    try {
+      r.graph = load_with_rules(model, rules);
+      r.loaded = engine_.load(read_model_proto(model), model);
+    } catch (const InputError&) {
+      continue;
+    }
+    runs_.push_back(std::move(r));
+  }
+}
+
+void WholeModelRuns::measure(bool all, const std::function<bool()>& more) {
+  for (auto& r : runs_) {
+    if (!more()) return;
+    if (!all && r.measured && fast(r.record.state_ratio)) continue;
+    const double before = state_();
+    Measurement now = calib::measure(*r.loaded, options_);
+    const double state = before > 0 ? std::max(before, state_()) : 0.0;
+    const bool take =
+        !r.measured || (fast(state) && !fast(r.record.state_ratio)) ||
+        (fast(state) == fast(r.record.state_ratio) && now.median_ms < r.best.median_ms);
+    if (take) {
+      r.best = std::move(now);
+      r.record.state_ratio = state;
+    }
+    r.measured = true;
+  }
+}
+
+bool WholeModelRuns::pending() const {
+  return std::any_of(runs_.begin(), runs_.end(),
+                     [](const Run& r) { return !r.measured || !fast(r.record.state_ratio); });
+}
+
+std::vector<InModelRecord> WholeModelRuns::records() const {
+  std::vector<InModelRecord> out;
+  for (const auto& r : runs_) {
+    if (!r.measured) continue;
+    InModelRecord record = r.record;
+    const std::vector<double> times = layer_times_ms(r.graph, r.best);
+    for (size_t i = 0; i < r.graph.size(); ++i)
+      if (auto spec = spec_from_layer(r.graph.layer(i)))
+        record.layers.push_back({spec->key(), times[i]});
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+}  // namespace dnntune::calib

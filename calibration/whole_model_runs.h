@@ -1,0 +1,47 @@
+#pragma once
+// The prior models run whole during calibration (in_model trace records): each layer's time inside
+// the model against its kernel alone is what `dnntune fit --context-factors` learns from. Models
+// are loaded once; a first pass measures them all, later passes (whenever the machine is in its
+// fast state) re-measure those seen only in a slow state.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "calibration/engines/engine.h"
+#include "calibration/engines/measure.h"
+#include "calibration/trace.h"
+#include "traces/graph/fusion_rules.h"
+#include "traces/graph/layer_graph.h"
+
+namespace dnntune::calib {
+
+class WholeModelRuns {
+ public:
+  // `state`: the state probe's ratio now (StateProbe::ratio), 0 when unknown.
+  WholeModelRuns(Engine& engine, MeasureOptions options, std::function<double()> state);
+
+  // Loads every model the engine accepts, grouped by `rules`; the others are skipped (their
+  // layers are still kernels; validate reports the rejection).
+  void load(const std::vector<std::string>& models, const FusionRules& rules);
+  // Measures every model not yet seen in the fast state (all of them with `all`) while `more()`.
+  // A run in the fast state replaces one in the slow state; then the lower median wins.
+  void measure(bool all, const std::function<bool()>& more);
+  bool pending() const;  // some model not yet measured in the fast state
+  std::vector<InModelRecord> records() const;
+
+ private:
+  struct Run {
+    InModelRecord record;
+    LayerGraph graph;
+    std::unique_ptr<LoadedModel> loaded;
+    Measurement best;
+    bool measured = false;
+  };
+  Engine& engine_;
+  MeasureOptions options_;
+  std::function<double()> state_;
+  std::vector<Run> runs_;
+};
+
+}  // namespace dnntune::calib
