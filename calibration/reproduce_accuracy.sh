@@ -9,7 +9,7 @@
 set -euo pipefail
 build=${1:-build}
 out=${2:-calibration-results}
-shift 2 || true
+shift $(($# < 2 ? $# : 2))
 threads_list=${*:-1 2}
 dnntune=${DNNTUNE:-$build/experiments/dnntune}
 models_dir=${MODELS_DIR:-$(dirname "$0")/../../shared/models}
