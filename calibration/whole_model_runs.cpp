@@ -28,9 +28,9 @@ void WholeModelRuns::load(const std::vector<std::string>& models, const FusionRu
   for (const auto& model : models) {
     Run r;
     r.record.model = model_stem(model);
+    r.model = model;
     try {
       r.graph = load_with_rules(model, rules);
-      r.loaded = engine_.load(read_model_proto(model), model);
     } catch (const InputError&) {
       continue;
     }
@@ -41,9 +41,16 @@ void WholeModelRuns::load(const std::vector<std::string>& models, const FusionRu
 void WholeModelRuns::measure(bool all, const std::function<bool()>& more) {
   for (auto& r : runs_) {
     if (!more()) return;
-    if (!all && r.measured && fast(r.record.state_ratio)) continue;
+    if (r.rejected || (!all && r.measured && fast(r.record.state_ratio))) continue;
+    std::unique_ptr<LoadedModel> loaded;
+    try {
+      loaded = engine_.load(read_model_proto(r.model), r.model);
+    } catch (const InputError&) {
+      r.rejected = true;
+      continue;
+    }
     const double before = state_();
-    Measurement now = calib::measure(*r.loaded, options_);
+    Measurement now = calib::measure(*loaded, options_);
     const double state = before > 0 ? std::max(before, state_()) : 0.0;
     const bool take =
         !r.measured || (fast(state) && !fast(r.record.state_ratio)) ||
@@ -57,8 +64,9 @@ void WholeModelRuns::measure(bool all, const std::function<bool()>& more) {
 }
 
 bool WholeModelRuns::pending() const {
-  return std::any_of(runs_.begin(), runs_.end(),
-                     [](const Run& r) { return !r.measured || !fast(r.record.state_ratio); });
+  return std::any_of(runs_.begin(), runs_.end(), [](const Run& r) {
+    return !r.rejected && (!r.measured || !fast(r.record.state_ratio));
+  });
 }
 
 std::vector<InModelRecord> WholeModelRuns::records() const {

@@ -1,8 +1,9 @@
 #pragma once
 // The prior models run whole during calibration (in_model trace records): each layer's time inside
-// the model against its kernel alone is what `dnntune fit --context-factors` learns from. Models
-// are loaded once; a first pass measures them all, later passes (whenever the machine is in its
-// fast state) re-measure those seen only in a slow state.
+// the model against its kernel alone is what `dnntune fit --context-factors` learns from. A first
+// pass measures them all, later passes (whenever the machine is in its fast state) re-measure
+// those seen only in a slow state. The engine holds one model at a time (each is loaded for its
+// measurement and released after it): the 13 default priors held together took 3.5 GB.
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,8 +22,8 @@ class WholeModelRuns {
   // `state`: the state probe's ratio now (StateProbe::ratio), 0 when unknown.
   WholeModelRuns(Engine& engine, MeasureOptions options, std::function<double()> state);
 
-  // Loads every model the engine accepts, grouped by `rules`; the others are skipped (their
-  // layers are still kernels; validate reports the rejection).
+  // Loads every model's layer graph, grouped by `rules`. A model the loader or the engine rejects
+  // is skipped (its layers are still kernels; validate reports the rejection).
   void load(const std::vector<std::string>& models, const FusionRules& rules);
   // Measures every model not yet seen in the fast state (all of them with `all`) while `more()`.
   // A run in the fast state replaces one in the slow state; then the lower median wins.
@@ -33,10 +34,11 @@ class WholeModelRuns {
  private:
   struct Run {
     InModelRecord record;
+    std::string model;
     LayerGraph graph;
-    std::unique_ptr<LoadedModel> loaded;
     Measurement best;
     bool measured = false;
+    bool rejected = false;  // the engine cannot run it
   };
   Engine& engine_;
   MeasureOptions options_;
