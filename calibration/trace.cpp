@@ -4,17 +4,9 @@
 #include <sstream>
 
 #include "traces/common/error.h"
+#include "traces/common/fnv1a.h"
 
 namespace dnntune::calib {
-
-uint64_t fnv1a64(const std::string& bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 std::string header_to_line(const TraceHeader& h) {
   nlohmann::json j = {{"record", "header"},

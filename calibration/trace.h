@@ -100,6 +100,4 @@ std::string fusion_to_line(const FusionProbe& p);
 Trace read_trace(const std::string& path);
 Trace parse_trace(const std::string& text, const std::string& source);
 
-uint64_t fnv1a64(const std::string& bytes);
-
 }  // namespace dnntune::calib

@@ -1,4 +1,5 @@
 #include "traces/onnx/onnx_builder.h"
+#include "traces/common/fnv1a.h"
 #include "traces/graph/tensor.h"
 
 #include <cmath>
@@ -11,16 +12,6 @@
 namespace dnntune {
 
 namespace {
-
-// FNV-1a: a stable per-initializer seed, independent of build order and of the platform.
-uint64_t fnv1a(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 void set_dims(onnx::TensorProto& t, const std::vector<int64_t>& dims) {
   for (int64_t d : dims) t.add_dims(d);
@@ -117,7 +108,7 @@ void OnnxBuilder::add_output(const std::string& tensor, int elem_type) {
 
 void OnnxBuilder::fill_random(onnx::TensorProto& tensor, int64_t elements, float lo,
                               float hi) const {
-  std::mt19937_64 rng(seed_ ^ fnv1a(tensor.name()));
+  std::mt19937_64 rng(seed_ ^ fnv1a64(tensor.name()));
   std::uniform_real_distribution<float> dist(lo, hi);
   std::string raw(static_cast<size_t>(elements) * sizeof(float), '\0');
   for (int64_t i = 0; i < elements; ++i) {
