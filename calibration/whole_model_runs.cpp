@@ -75,9 +75,9 @@ std::vector<InModelRecord> WholeModelRuns::records() const {
     if (!r.measured) continue;
     InModelRecord record = r.record;
     const std::vector<double> times = layer_times_ms(r.graph, r.best);
+    const std::vector<std::string> keys = layer_kernel_keys(r.graph);
     for (size_t i = 0; i < r.graph.size(); ++i)
-      if (auto spec = spec_from_layer(r.graph.layer(i)))
-        record.layers.push_back({spec->key(), times[i]});
+      if (!keys[i].empty()) record.layers.push_back({keys[i], times[i]});
     out.push_back(std::move(record));
   }
   return out;

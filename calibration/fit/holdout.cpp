@@ -14,10 +14,8 @@
 namespace dnntune::calib {
 
 std::vector<std::string> model_kernel_keys(const std::string& model, const FusionRules& rules) {
-  const LayerGraph graph = load_with_rules(model, rules);
-  std::vector<std::string> keys;
-  for (size_t i = 0; i < graph.size(); ++i)
-    if (auto spec = spec_from_layer(graph.layer(i))) keys.push_back(spec->key());
+  std::vector<std::string> keys = layer_kernel_keys(load_with_rules(model, rules));
+  keys.erase(std::remove(keys.begin(), keys.end(), std::string()), keys.end());
   return keys;
 }
 
@@ -75,10 +73,11 @@ HoldoutSummary holdout_models(const std::vector<std::pair<std::string, Trace>>& 
       summary.rows.push_back(row);
       continue;
     }
+    const std::vector<std::string> keys = layer_kernel_keys(graph);
     FitProfileOptions fit = options;
     fit.exclude_models.push_back(row.model);
-    for (size_t i = 0; i < graph.size(); ++i)
-      if (auto spec = spec_from_layer(graph.layer(i))) fit.exclude_keys.insert(spec->key());
+    for (const auto& key : keys)
+      if (!key.empty()) fit.exclude_keys.insert(key);
     const DeviceProfile profile = fit_profile(traces, fit);
     for (const auto& [path, trace] : traces)
       for (const auto& k : trace.kernels) row.excluded_kernels += is_excluded(k, fit);
@@ -86,10 +85,9 @@ HoldoutSummary holdout_models(const std::vector<std::pair<std::string, Trace>>& 
     int ape_n = 0;
     for (size_t i = 0; i < graph.size(); ++i) {
       const Layer& layer = graph.layer(i);
-      const auto spec = spec_from_layer(layer);
-      if (!spec) continue;
+      if (keys[i].empty()) continue;
       ++row.layers;
-      auto it = measured.find(spec->key());
+      auto it = measured.find(keys[i]);
       if (it == measured.end()) continue;
       const hw::LayerEstimate e = profile.estimate(layer);
       if (!e.status.feasible) continue;

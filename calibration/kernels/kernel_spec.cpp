@@ -276,4 +276,11 @@ std::optional<KernelSpec> spec_from_layer(const Layer& layer) {
   return std::nullopt;
 }
 
+std::vector<std::string> layer_kernel_keys(const LayerGraph& graph) {
+  std::vector<std::string> keys(graph.size());
+  for (size_t i = 0; i < graph.size(); ++i)
+    if (auto spec = spec_from_layer(graph.layer(i))) keys[i] = spec->key();
+  return keys;
+}
+
 }  // namespace dnntune::calib

@@ -45,6 +45,9 @@ onnx::ModelProto build_kernel(const KernelSpec& spec);
 // The kernel that reproduces one layer of a real model; nullopt for layers dnntune does not
 // calibrate (their kind is predicted by the profile's generic memory-bound model).
 std::optional<KernelSpec> spec_from_layer(const Layer& layer);
+// The kernel key of each layer of `graph` (KernelSpec::key of spec_from_layer), "" for a layer
+// dnntune does not calibrate.
+std::vector<std::string> layer_kernel_keys(const LayerGraph& graph);
 
 // Ops the kernel suite can build as anchors.
 const std::vector<std::string>& kernel_ops();
