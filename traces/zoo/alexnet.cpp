@@ -32,12 +32,8 @@ std::string adaptive_average_pool(OnnxBuilder& b, const std::string& model, cons
 onnx::ModelProto build_alexnet(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "alexnet";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 224, 63);
-  if (size.h != size.w)
-    throw InputError(model, "needs a square input (its classifier pools to 6x6)");
-  OnnxBuilder b = make_builder(model, options);
-  std::string x = b.add_input("input", {batch, 3, size.h, size.w});
+  auto [b, x, batch, size] =
+      start_image_model(model, options, 224, 63, "its classifier pools to 6x6");
   const PoolSpec pool{3, 2, 0, false, false};
   x = conv_relu(b, "features.0", x, 3, 64, ConvSpec::square(11, 4, 2));
   x = b.max_pool("features.2", x, pool);

@@ -26,10 +26,8 @@ constexpr int64_t kOutputStride = 16;      // Sandler et al. 2018, Table 7
 onnx::ModelProto build_deeplabv3_mobilenet_v2(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "deeplabv3_mobilenet_v2";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 513, 33);  // DeepLab's crop size 513
-  OnnxBuilder b = make_builder(model, options);
-  const std::string input = b.add_input("input", {batch, 3, size.h, size.w});
+  auto [b, input, batch, size] =
+      start_image_model(model, options, 513, 33);  // DeepLab's crop size 513
   const MobileNetV2Features f = mobilenet_v2_features(b, input, kOutputStride);
   // Feature map side after four stride-2 3x3 convolutions with padding 1.
   int64_t fh = size.h, fw = size.w;

@@ -43,11 +43,8 @@ std::string inception(OnnxBuilder& b, const std::string& name, const std::string
 onnx::ModelProto build_inception_v1(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "inception_v1";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 224, 32);
-  OnnxBuilder b = make_builder(model, options);
+  auto [b, x, batch, size] = start_image_model(model, options, 224, 32);
   const PoolSpec pool{3, 2, 0, true, false};
-  std::string x = b.add_input("input", {batch, 3, size.h, size.w});
   x = basic_conv(b, "conv1", x, 3, 64, ConvSpec::square(7, 2, 3));
   x = b.max_pool("maxpool1", x, pool);
   x = basic_conv(b, "conv2", x, 64, 64, ConvSpec::square(1));

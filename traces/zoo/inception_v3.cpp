@@ -107,10 +107,7 @@ std::string inception_e(OnnxBuilder& b, const std::string& n, const std::string&
 onnx::ModelProto build_inception_v3(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "inception_v3";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 299, 75);  // torchvision's minimum
-  OnnxBuilder b = make_builder(model, options);
-  std::string x = b.add_input("input", {batch, 3, size.h, size.w});
+  auto [b, x, batch, size] = start_image_model(model, options, 299, 75);  // torchvision's minimum
   x = conv(b, "Conv2d_1a_3x3", x, 3, 32, k3(2));
   x = conv(b, "Conv2d_2a_3x3", x, 32, 32, k3());
   x = conv(b, "Conv2d_2b_3x3", x, 32, 64, k3(1, 1));

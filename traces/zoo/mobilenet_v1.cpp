@@ -11,10 +11,7 @@ namespace dnntune::zoo {
 onnx::ModelProto build_mobilenet_v1(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "mobilenet_v1";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 224, 32);
-  OnnxBuilder b = make_builder(model, options);
-  std::string x = b.add_input("input", {batch, 3, size.h, size.w});
+  auto [b, x, batch, size] = start_image_model(model, options, 224, 32);
   x = conv_bn_act(b, "conv0", x, 3, 32, ConvSpec::square(3, 2, 1), Act::kRelu);
   struct Block {
     int64_t out, stride;

@@ -59,10 +59,7 @@ MobileNetV2Features mobilenet_v2_features(OnnxBuilder& b, const std::string& inp
 onnx::ModelProto build_mobilenet_v2(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "mobilenet_v2";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 224, 32);
-  OnnxBuilder b = make_builder(model, options);
-  const std::string input = b.add_input("input", {batch, 3, size.h, size.w});
+  auto [b, input, batch, size] = start_image_model(model, options, 224, 32);
   const MobileNetV2Features f = mobilenet_v2_features(b, input);
   std::string x =
       conv_bn_act(b, "features.18", f.output, f.channels, 1280, ConvSpec::square(1), Act::kRelu6);

@@ -32,10 +32,7 @@ std::string bottleneck(OnnxBuilder& b, const std::string& name, const std::strin
 onnx::ModelProto build_resnet50(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "resnet50";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 224, 32);
-  OnnxBuilder b = make_builder(model, options);
-  std::string x = b.add_input("input", {batch, 3, size.h, size.w});
+  auto [b, x, batch, size] = start_image_model(model, options, 224, 32);
   x = conv_bn_act(b, "conv1", x, 3, 64, ConvSpec::square(7, 2, 3), Act::kRelu);
   x = b.max_pool("maxpool", x, {3, 2, 1, false, false});
   const int64_t blocks[] = {3, 4, 6, 3};  // ResNet-50, He et al. Table 1

@@ -62,10 +62,7 @@ std::string unit(OnnxBuilder& b, const std::string& name, const std::string& x, 
 onnx::ModelProto build_shufflenet_v2_0_5(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "shufflenet_v2_0_5";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 224, 32);
-  OnnxBuilder b = make_builder(model, options);
-  std::string x = b.add_input("input", {batch, 3, size.h, size.w});
+  auto [b, x, batch, size] = start_image_model(model, options, 224, 32);
   x = conv_bn_act(b, "conv1", x, 3, 24, ConvSpec::square(3, 2, 1), Act::kRelu);
   x = b.max_pool("maxpool", x, {3, 2, 1, false, false});
   Shape s{batch, conv_out(conv_out(size.h, 3, 2, 1), 3, 2, 1),

@@ -26,11 +26,8 @@ std::string fire(OnnxBuilder& b, const std::string& name, const std::string& x, 
 onnx::ModelProto build_squeezenet_v1_1(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "squeezenet_v1_1";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 224, 32);
-  OnnxBuilder b = make_builder(model, options);
+  auto [b, x, batch, size] = start_image_model(model, options, 224, 32);
   const PoolSpec pool{3, 2, 0, true, false};
-  std::string x = b.add_input("input", {batch, 3, size.h, size.w});
   x = conv_relu(b, "features.0", x, 3, 64, ConvSpec::square(3, 2, 0));
   x = b.max_pool("features.2", x, pool);
   x = fire(b, "features.3", x, 64, 16, 64);

@@ -15,12 +15,8 @@ std::string adaptive_average_pool(OnnxBuilder& b, const std::string& model, cons
 onnx::ModelProto build_vgg16(const ZooOptions& options) {
   using namespace detail;
   const std::string model = "vgg16";
-  const int64_t batch = checked_batch(model, options);
-  const ImageSize size = image_size(model, options, 224, 32);
-  if (size.h != size.w)
-    throw InputError(model, "needs a square input (its classifier pools to 7x7)");
-  OnnxBuilder b = make_builder(model, options);
-  std::string x = b.add_input("input", {batch, 3, size.h, size.w});
+  auto [b, x, batch, size] =
+      start_image_model(model, options, 224, 32, "its classifier pools to 7x7");
   // Configuration D: channels per conv, 0 = 2x2 max pool (torchvision's feature indices).
   const int64_t cfg[] = {64, 64,  0,   128, 128, 0,   256, 256, 256,
                          0,  512, 512, 512, 0,   512, 512, 512, 0};

@@ -31,6 +31,18 @@ ImageSize image_size(const std::string& model, const ZooOptions& options, int64_
   return size;
 }
 
+ImageModel start_image_model(const std::string& model, const ZooOptions& options,
+                             int64_t default_side, int64_t min_side,
+                             const std::string& square_because) {
+  const int64_t batch = checked_batch(model, options);
+  const ImageSize size = image_size(model, options, default_side, min_side);
+  if (!square_because.empty() && size.h != size.w)
+    throw InputError(model, "needs a square input (" + square_because + ")");
+  OnnxBuilder b = make_builder(model, options);
+  std::string input = b.add_input("input", {batch, 3, size.h, size.w});
+  return {std::move(b), std::move(input), batch, size};
+}
+
 int64_t sequence_length(const std::string& model, const ZooOptions& options, int64_t default_len) {
   const auto& s = options.input_size;
   if (s.empty()) return default_len;

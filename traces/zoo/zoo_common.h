@@ -29,6 +29,19 @@ inline OnnxBuilder make_builder(const std::string& model, const ZooOptions& opti
   return OnnxBuilder(model, options.weights);
 }
 
+// The start of every image model: its builder and the input "input" [batch, 3, H, W], with the
+// batch and --input-size checked in that order. `square_because`: for a model whose classifier
+// needs a square input, the reason a non-square one is rejected ("its classifier pools to 6x6").
+struct ImageModel {
+  OnnxBuilder b;
+  std::string input;
+  int64_t batch;
+  ImageSize size;
+};
+ImageModel start_image_model(const std::string& model, const ZooOptions& options,
+                             int64_t default_side, int64_t min_side,
+                             const std::string& square_because = "");
+
 // Output side of a convolution or pooling window (floor or ceil mode), as ONNX computes it.
 int64_t conv_out(int64_t in, int64_t kernel, int64_t stride, int64_t pad, bool ceil_mode = false,
                  int64_t dilation = 1);
