@@ -262,6 +262,10 @@ TEST(Zoo, BadOptionsAreInputErrorsNamingTheModel) {
   EXPECT_NO_THROW(find("alexnet")->build(o));
   o.input_size = {300, 300};  // 8x8 feature map cannot be pooled evenly to 6x6
   expect_error("alexnet", o, "cannot average evenly");
+  o.input_size = {224, 256};  // the classifiers of AlexNet and VGG16 need a square feature map
+  expect_error("alexnet", o, "needs a square input (its classifier pools to 6x6)");
+  expect_error("vgg16", o, "needs a square input (its classifier pools to 7x7)");
+  EXPECT_NO_THROW(find("resnet50")->build(o));  // global pooling takes any shape
 }
 
 TEST(Zoo, BuildModelRejectsUnknownNamesListingTheValidOnes) {
