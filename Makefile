@@ -9,7 +9,7 @@ DEB_PACKAGES := cmake g++ make pkg-config \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libgnuplot-iostream-dev gnuplot-nox \
   libopencv-dev libopencv-dnn-dev \
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev \
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev libjemalloc-dev \
   python3 time
 
 .PHONY: deps build test demo bench accuracy clean format

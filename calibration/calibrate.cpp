@@ -104,7 +104,12 @@ class Calibrator {
       const double state_before = state_ratio();
       const double energy_before = rapl_ ? rapl_->read_mJ() : 0;
       Measurement m = measure(*loaded, options_.measure);
-      if (m.noisy) m = less_noisy(m, measure(*loaded, options_.measure));  // re-measure once
+      int runs = m.repeats + options_.measure.warmup_runs;
+      if (m.noisy) {  // re-measure once
+        const Measurement again = measure(*loaded, options_.measure);
+        runs += again.repeats + options_.measure.warmup_runs;
+        m = less_noisy(m, again);
+      }
       KernelRecord r;
       r.spec = spec;
       r.features = features_of(graph.layer(0));
@@ -123,9 +128,8 @@ class Calibrator {
       r.noisy = m.noisy;
       if (state_before > 0) r.state_ratio = std::max(state_before, state_ratio());
       if (rapl_) {
-        const double runs = m.repeats + options_.measure.warmup_runs;
         r.energy_mJ = rapl_delta_mJ(energy_before, rapl_->read_mJ(), rapl_->max_range_mJ()) /
-                      std::max(1.0, runs);
+                      std::max(1.0, static_cast<double>(runs));
       }
       return r;
     } catch (const InputError& e) {
@@ -248,6 +252,13 @@ class Calibrator {
     h.excluded_models = options_.exclude_models;
     h.rapl = rapl_.has_value();
     h.timing = options_.measure.correct_contention ? "contention-corrected" : "wall";
+    h.allocator = process_allocator();
+    if (h.allocator.rfind("jemalloc", 0) != 0)
+      result_.warnings.push_back(
+          "this process runs on " + h.allocator +
+          " malloc: OpenCV's layers may run 1.5x slower or not depending on where their scratch "
+          "buffers land, so kernel times drift; the dnntune executable links jemalloc "
+          "(experiments/CMakeLists.txt)");
 
     auto reference = [&] {
       try {

@@ -1,5 +1,6 @@
 #include "calibration/host_info.h"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,6 +62,18 @@ std::string utc_now_iso() {
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string process_allocator() {
+  // jemalloc exports mallctl(); looked up at run time so that the libraries and the test
+  // executables, which do not link jemalloc, report "glibc".
+  using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
+  auto* mallctl = reinterpret_cast<Mallctl>(dlsym(RTLD_DEFAULT, "mallctl"));
+  if (mallctl == nullptr) return "glibc";
+  const char* version = nullptr;
+  size_t size = sizeof(version);
+  if (mallctl("version", &version, &size, nullptr, 0) != 0 || version == nullptr) return "jemalloc";
+  return std::string("jemalloc ") + version;
 }
 
 }  // namespace dnntune::calib

@@ -12,5 +12,8 @@ double host_load_avg_1m();     // /proc/loadavg, -1 when unavailable
 double host_llc_bytes();
 std::string host_name();
 std::string utc_now_iso();  // 2026-11-26T13:00:00Z
+// The malloc this process runs on: "jemalloc <version>" when jemalloc is linked in (the dnntune
+// executable links it: experiments/CMakeLists.txt says why), else "glibc".
+std::string process_allocator();
 
 }  // namespace dnntune::calib

@@ -17,18 +17,21 @@ KernelSpec reference_kernel_spec();
 // Median layer time of the reference kernel now (a short measurement), in ms.
 double measure_reference_ms(Engine& engine);
 
-// The machine's state around one measurement. This VM's dense-compute speed flips between two
-// states ~1.45x apart within seconds, invisible to load and CPU time; a kernel measured in the
-// slow state is as wrong as a badly fitted one. The probe runs the reference kernel twice and
-// reports the faster run against the fastest it has ever seen: ~1 in the fast state, ~1.45 in the
-// slow one. The state lasts seconds, so a reading younger than `max_age_s` is reused (about 1 %
-// of the calibration time). A smaller probe (a 0.1 ms convolution) was tried first and did not
-// track the state of larger convolutions.
+// The machine's state around one measurement. This VM's dense-compute speed seemed to flip
+// between two states ~1.5x apart within seconds, invisible to load and CPU time; most of that
+// was per instance (where glibc malloc placed OpenCV's scratch buffers: faster() in
+// engines/measure.h), so the probe runs a kept and a fresh instance of the reference kernel twice
+// each and reports the fastest run against the fastest it has ever seen: ~1 in the fast state. The
+// state lasts seconds, so a reading younger than `max_age_s` is reused (about 1 % of the
+// calibration time). A smaller probe (a 0.1 ms convolution) was tried first and did not track the
+// state of larger convolutions.
 class StateProbe {
  public:
   explicit StateProbe(Engine& engine, double max_age_s = 0.5);
   double ratio();  // now / fastest seen, >= 1
  private:
+  Engine& engine_;
+  onnx::ModelProto kernel_;
   std::unique_ptr<LoadedModel> model_;
   double best_ms_ = 0, last_ratio_ = 1, max_age_s_;
   std::chrono::steady_clock::time_point last_;

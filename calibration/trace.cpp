@@ -25,6 +25,7 @@ std::string header_to_line(const TraceHeader& h) {
                       {"excluded_models", h.excluded_models},
                       {"rapl", h.rapl},
                       {"timing", h.timing},
+                      {"allocator", h.allocator},
                       {"reference_ms", h.reference_ms},
                       {"llc_bytes", h.llc_bytes},
                       {"stream_weight_bytes", h.stream_weight_bytes},
@@ -122,6 +123,7 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         h.excluded_models = j.value("excluded_models", std::vector<std::string>{});
         h.rapl = j.value("rapl", false);
         h.timing = j.value("timing", std::string("wall"));
+        h.allocator = j.value("allocator", std::string());
         h.reference_ms = j.value("reference_ms", 0.0);
         h.llc_bytes = j.value("llc_bytes", 0.0);
         h.stream_weight_bytes = j.value("stream_weight_bytes", 0.0);

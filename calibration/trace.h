@@ -45,6 +45,7 @@ struct TraceHeader {
   std::vector<std::string> excluded_models;  // models left out of the priors (leave-one-out)
   bool rapl = false;
   std::string timing = "wall";  // "wall" or "contention-corrected" (see MeasureOptions)
+  std::string allocator;        // process_allocator() (host_info.h); "" in older traces
   double reference_ms = 0;  // reference kernel (reference.h), lowest of its measurements; 0 unknown
   double llc_bytes = 0;     // host last-level cache; 0 unknown
   // Stream probe (reference.h): weights read from memory per run, and its median time; 0 unknown.

@@ -45,4 +45,12 @@ Measurement measure(LoadedModel& model, const MeasureOptions& options = {});
 // Merges a re-measurement into an earlier one: keeps the one with the smaller relative spread.
 Measurement less_noisy(const Measurement& a, const Measurement& b);
 
+// The measurement with the lower median (repeats summed), for two instances of one model.
+// Why instances: where the allocator places an instance's buffers can decide its speed. Under
+// glibc malloc, OpenCV's 64x56x56 3x3 convolution ran at 1.9 or 3.0 ms and resnet18 at 31 or
+// 47 ms depending only on which instance was measured (a scratch buffer 16 or 32 bytes past a
+// 64-byte boundary); the dnntune executable links jemalloc, which removed that, and an unlucky
+// placement of another kind would again only add time.
+Measurement faster(const Measurement& a, const Measurement& b);
+
 }  // namespace dnntune::calib

@@ -111,7 +111,8 @@ CommandDef validate_command() {
                 ->check(CLI::IsMember({"table", "json"}))
                 ->capture_default_str();
             sub.add_option("--rounds", args->rounds,
-                           "Interleaved measurement rounds (the lowest median counts)")
+                           "Interleaved measurement rounds, each on a freshly loaded instance (the "
+                           "lowest median counts)")
                 ->check(CLI::PositiveNumber)
                 ->capture_default_str();
             sub.add_option("--max-wait", args->max_wait_s,
