@@ -13,6 +13,8 @@ command -v python3 >/dev/null || fail "python3 is needed to read JSON (make deps
 "$DNNTUNE" calibrate --engine opencv --threads 1 --budget 40 --priors mnist_mlp squeezenet_v1_1 mobilenet_v2 \
   -o "$TMP/trace.jsonl" 2>"$TMP/cal.err" || fail "calibrate: $(cat "$TMP/cal.err")"
 head -1 "$TMP/trace.jsonl" | grep -q '"record":"header"' || fail "trace header"
+# The dnntune executable runs on jemalloc (experiments/CMakeLists.txt says why) and says so.
+head -1 "$TMP/trace.jsonl" | grep -q '"allocator":"jemalloc ' || fail "trace header: allocator is not jemalloc: $(head -c 300 "$TMP/trace.jsonl")"
 grep -q '"record":"kernel"' "$TMP/trace.jsonl" || fail "no kernel records"
 grep -q '"record":"fusion_probe"' "$TMP/trace.jsonl" || fail "no fusion probes"
 "$DNNTUNE" fit "$TMP/trace.jsonl" -o "$TMP/profile.yaml" >"$TMP/fit.out" 2>"$TMP/fit.err" || fail "fit: $(cat "$TMP/fit.err")"

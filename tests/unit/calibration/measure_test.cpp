@@ -59,6 +59,19 @@ TEST(Measure, ContentionCorrectionScalesPreemptedRunsDown) {
   EXPECT_DOUBLE_EQ(measure(plain, o).median_ms, 4.0);
 }
 
+TEST(Measure, FasterKeepsTheLowerMedianWithItsStatisticsAndSumsRepeats) {
+  // Two instances of one model, 3 ms and 2 ms: the 2 ms one is kept, with its own node times,
+  // and the repeats of both count (5 + 5 = 10).
+  FakeModel slow({timing(3.0, 3.0, 2.0)}), fast({timing(2.0, 2.0, 1.0)});
+  MeasureOptions o;
+  const Measurement a = measure(slow, o), b = measure(fast, o);
+  for (const Measurement& m : {faster(a, b), faster(b, a)}) {
+    EXPECT_DOUBLE_EQ(m.median_ms, 2.0);
+    EXPECT_DOUBLE_EQ(m.node_median_ms.at("a"), 1.0);
+    EXPECT_EQ(m.repeats, a.repeats + b.repeats);
+  }
+}
+
 TEST(Measure, NoisyRunsAreFlagged) {
   FakeModel model(
       {timing(1.0, 1.0, 1.0), timing(3.0, 3.0, 1.0), timing(1.0, 1.0, 1.0), timing(5.0, 5.0, 1.0)});

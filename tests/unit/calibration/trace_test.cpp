@@ -36,6 +36,7 @@ Trace sample_trace() {
   t.header.llc_bytes = 32.0 * 1024 * 1024;
   t.header.stream_weight_bytes = 268435456.0;
   t.header.stream_ms = 7.0;
+  t.header.allocator = "jemalloc 5.3.0";
   t.fusion.push_back({"Conv", "Relu", 0.1, 0.02, 0.105, 0.0});
   return t;
 }
@@ -68,6 +69,7 @@ TEST(Trace, RoundTrip) {
   EXPECT_DOUBLE_EQ(t.header.llc_bytes, 32.0 * 1024 * 1024);
   EXPECT_DOUBLE_EQ(t.header.stream_weight_bytes, 268435456.0);
   EXPECT_DOUBLE_EQ(t.header.stream_ms, 7.0);
+  EXPECT_EQ(t.header.allocator, "jemalloc 5.3.0");
 }
 
 TEST(Trace, OptionalKeysOfOlderTracesDefaultToUnknown) {
@@ -75,8 +77,8 @@ TEST(Trace, OptionalKeysOfOlderTracesDefaultToUnknown) {
   old.header.llc_bytes = old.header.stream_weight_bytes = old.header.stream_ms = 0;
   old.kernels[0].state_ratio = 0;
   std::string text = text_of(old);
-  for (const char* key :
-       {",\"llc_bytes\":0.0", ",\"stream_ms\":0.0", ",\"stream_weight_bytes\":0.0"}) {
+  for (const char* key : {",\"llc_bytes\":0.0", ",\"stream_ms\":0.0",
+                          ",\"stream_weight_bytes\":0.0", "\"allocator\":\"jemalloc 5.3.0\","}) {
     const auto at = text.find(key);
     ASSERT_NE(at, std::string::npos) << key;
     text.erase(at, std::string(key).size());
@@ -84,6 +86,7 @@ TEST(Trace, OptionalKeysOfOlderTracesDefaultToUnknown) {
   const Trace t = parse_trace(text, "old.jsonl");
   EXPECT_EQ(t.header.llc_bytes, 0);
   EXPECT_EQ(t.header.stream_ms, 0);
+  EXPECT_EQ(t.header.allocator, "");
   EXPECT_EQ(t.kernels[0].state_ratio, 0);
 }
 
