@@ -45,7 +45,8 @@ struct EngineOptions {
   int threads = 1;
 };
 
-// Registry of engines by name; throws InputError("<command line>", ...) listing the known ones.
+// Registry of engines by name (engine_registry.cpp, one function-local static list); throws
+// InputError("<command line>", ...) listing the known ones.
 std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions& options);
 std::vector<std::string> engine_names();
 

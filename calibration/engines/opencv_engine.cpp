@@ -182,13 +182,4 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
   return loaded;
 }
 
-std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions& options) {
-  if (name == "opencv") return std::make_unique<OpenCvEngine>(options.threads);
-  throw InputError("<command line>", "unknown engine '" + name + "'; known: opencv");
-}
-
-std::vector<std::string> engine_names() {
-  return {"opencv"};
-}
-
 }  // namespace dnntune::calib

@@ -78,7 +78,15 @@ TEST(OpenCvEngine, RejectedModelNamesTheNode) {
 
 TEST(OpenCvEngine, BadThreadCountAndUnknownEngine) {
   EXPECT_THROW(OpenCvEngine(0), InputError);
-  EXPECT_THROW(make_engine("tflite", {1}), InputError);
+  try {
+    make_engine("tflite", {1});
+    FAIL() << "no error for an unknown engine";
+  } catch (const InputError& e) {
+    // The message lists the registry's names.
+    EXPECT_NE(e.message().find("unknown engine 'tflite'; known: opencv"), std::string::npos)
+        << e.message();
+  }
+  EXPECT_EQ(engine_names(), std::vector<std::string>{"opencv"});
   EXPECT_EQ(make_engine("opencv", {2})->threads(), 2);
 }
 
