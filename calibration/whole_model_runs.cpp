@@ -19,10 +19,7 @@ bool fast(double state_ratio) {
 
 WholeModelRuns::WholeModelRuns(Engine& engine, MeasureOptions options,
                                std::function<double()> state)
-    : engine_(engine), options_(options), state_(std::move(state)) {
-  options_.min_repeats = 3;
-  options_.max_repeats = 7;
-}
+    : engine_(engine), options_(options), state_(std::move(state)) {}
 
 void WholeModelRuns::load(const std::vector<std::string>& models, const FusionRules& rules) {
   for (const auto& model : models) {
@@ -42,15 +39,21 @@ void WholeModelRuns::measure(bool all, const std::function<bool()>& more) {
   for (auto& r : runs_) {
     if (!more()) return;
     if (r.rejected || (!all && r.measured && fast(r.record.state_ratio))) continue;
-    std::unique_ptr<LoadedModel> loaded;
+    const double before = state_();
+    // Two instances, one alive at a time, the faster kept: validate measures its models the same
+    // way (fresh instances, lowest median), so that in-model and validated times compare.
+    Measurement now;
     try {
-      loaded = engine_.load(read_model_proto(r.model), r.model);
+      const onnx::ModelProto proto = read_model_proto(r.model);
+      for (int instance = 0; instance < 2; ++instance) {
+        auto loaded = engine_.load(proto, r.model);
+        Measurement m = calib::measure(*loaded, options_);
+        now = instance == 0 ? std::move(m) : faster(now, m);
+      }
     } catch (const InputError&) {
       r.rejected = true;
       continue;
     }
-    const double before = state_();
-    Measurement now = calib::measure(*loaded, options_);
     const double state = before > 0 ? std::max(before, state_()) : 0.0;
     const bool take =
         !r.measured || (fast(state) && !fast(r.record.state_ratio)) ||

@@ -1,9 +1,10 @@
 #pragma once
 // The prior models run whole during calibration (in_model trace records): each layer's time inside
-// the model against its kernel alone is what `dnntune fit --context-factors` learns from. A first
-// pass measures them all, later passes (whenever the machine is in its fast state) re-measure
-// those seen only in a slow state. The engine holds one model at a time (each is loaded for its
-// measurement and released after it): the 13 default priors held together took 3.5 GB.
+// the model against its kernel alone is what `dnntune fit`'s context factors learn from. A first
+// pass measures them all (the faster of two fresh instances each, as validate does), later passes
+// (whenever the machine is in its fast state) re-measure those seen only in a slow state. The
+// engine holds one model at a time (each is loaded for its measurement and released after it):
+// the 13 default priors held together took 3.5 GB.
 #include <functional>
 #include <memory>
 #include <string>

@@ -30,9 +30,10 @@ struct FitProfileOptions {
   // when their kind keeps >= 8 others.
   bool drop_noisy = true;
   // Learn per-kind context factors from the traces' in-model records (learn_context_factors).
-  // Off by default: on the build VM they made the 1-thread share within +-10 % worse (69 -> 62 %),
-  // since its whole models ran as fast as their kernels (calibration/README.md).
-  bool context_factors = false;
+  // On by default since whole-model runs are measured as validate measures models (the faster of
+  // two fresh instances): on the build VM they moved the 1-thread median error from -5.8 % to
+  // +0.0 % (calibration/README.md). Traces without in-model records get none.
+  bool context_factors = true;
 };
 
 // Per feature kind, how much slower a layer runs inside a model than alone: over the layers of
