@@ -110,9 +110,8 @@ std::vector<ValidationRow> validate_models(const std::vector<std::string>& model
   std::vector<Prepared> prepared;
   for (const auto& model : models) prepared.push_back(prepare(model, profile, engine));
   // Each round measures a fresh instance of the model (the first round the one prepare() loaded)
-  // and the lowest
-  // median counts: an instance's speed depends on where its buffers happen to sit (faster() in
-  // engines/measure.h), as the calibration kernels' does.
+  // and the lowest median counts: an instance's speed can depend on where its buffers happen to
+  // sit (faster() in engines/measure.h), as the calibration kernels' and whole-model runs' do.
   for (int round = 0; round < std::max(1, rounds); ++round)
     for (auto& p : prepared) {
       if (!p.runnable) continue;
