@@ -162,8 +162,6 @@ class Calibrator {
     old.repeats = repeats;
   }
 
-  bool slow_state(const KernelRecord& r) const { return r.state_ratio > kSlowStateRatio; }
-
   // Probe ratio now (StateProbe), 0 when the engine cannot run the probe.
   double state_ratio() {
     if (!state_probe_) return 0;
@@ -183,7 +181,7 @@ class Calibrator {
       std::vector<Sample> samples;
       std::vector<size_t> fast;
       for (size_t i : idx)
-        if (!slow_state(result_.trace.kernels[i])) fast.push_back(i);
+        if (!slow_state(result_.trace.kernels[i].state_ratio)) fast.push_back(i);
       if (fast.size() >= 8) idx = fast;  // what was measured in a slow state misleads the fit
       for (size_t i : idx)
         samples.push_back({result_.trace.kernels[i].features, result_.trace.kernels[i].median_ms});
@@ -351,7 +349,7 @@ class Calibrator {
     // layers first; then refinement goes on if time is left.
     std::vector<size_t> retry;
     for (size_t i = 0; i < result_.trace.kernels.size(); ++i)
-      if (slow_state(result_.trace.kernels[i])) retry.push_back(i);
+      if (slow_state(result_.trace.kernels[i].state_ratio)) retry.push_back(i);
     std::stable_partition(retry.begin(), retry.end(), [&](size_t i) {
       return result_.trace.kernels[i].spec.origin == "prior";
     });
@@ -363,8 +361,9 @@ class Calibrator {
     refine_until(1.0);
     result_.trace.in_model = models.records();
     reference();
-    const size_t slow = std::count_if(result_.trace.kernels.begin(), result_.trace.kernels.end(),
-                                      [&](const KernelRecord& r) { return slow_state(r); });
+    const size_t slow =
+        std::count_if(result_.trace.kernels.begin(), result_.trace.kernels.end(),
+                      [](const KernelRecord& r) { return slow_state(r.state_ratio); });
     if (slow > 0)
       result_.warnings.push_back(std::to_string(slow) +
                                  " kernels were measured only while the machine ran slow "

@@ -1,5 +1,6 @@
 #include "calibration/predict.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -146,22 +147,26 @@ ValidationRow validate_model(const std::string& model, const DeviceProfile& prof
   return validate_models({model}, profile, engine, measure_options, 1).front();
 }
 
+double share_within(const std::vector<double>& errors_pct, double bound_pct) {
+  if (errors_pct.empty()) return 0;
+  const auto n = std::count_if(errors_pct.begin(), errors_pct.end(),
+                               [&](double e) { return std::abs(e) <= bound_pct; });
+  return static_cast<double>(n) / static_cast<double>(errors_pct.size());
+}
+
 ValidationSummary summarize(std::vector<ValidationRow> rows) {
   ValidationSummary s;
-  int ran = 0, w10 = 0, w20 = 0, a10 = 0, a20 = 0;
+  std::vector<double> errors, adjusted;
   for (const auto& r : rows) {
     if (!r.ran) continue;
-    ++ran;
-    w10 += std::abs(r.error_pct) <= 10.0;
-    w20 += std::abs(r.error_pct) <= 20.0;
-    a10 += std::abs(r.speed_adjusted_error_pct) <= 10.0;
-    a20 += std::abs(r.speed_adjusted_error_pct) <= 20.0;
+    errors.push_back(r.error_pct);
+    adjusted.push_back(r.speed_adjusted_error_pct);
   }
-  s.adjusted_within_10pct = ran ? static_cast<double>(a10) / ran : 0;
-  s.adjusted_within_20pct = ran ? static_cast<double>(a20) / ran : 0;
   s.rows = std::move(rows);
-  s.within_10pct = ran ? static_cast<double>(w10) / ran : 0;
-  s.within_20pct = ran ? static_cast<double>(w20) / ran : 0;
+  s.within_10pct = share_within(errors, 10.0);
+  s.within_20pct = share_within(errors, 20.0);
+  s.adjusted_within_10pct = share_within(adjusted, 10.0);
+  s.adjusted_within_20pct = share_within(adjusted, 20.0);
   return s;
 }
 

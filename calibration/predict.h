@@ -82,4 +82,7 @@ std::vector<ValidationRow> validate_models(const std::vector<std::string>& model
 
 ValidationSummary summarize(std::vector<ValidationRow> rows);
 
+// The share (0..1) of errors within +-bound_pct; 0 for none. validate's and crossval's summaries.
+double share_within(const std::vector<double>& errors_pct, double bound_pct);
+
 }  // namespace dnntune::calib

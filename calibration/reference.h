@@ -39,6 +39,10 @@ class StateProbe {
 };
 // A measurement whose probe ratio (before or after it) exceeds this was taken in a slow state.
 inline constexpr double kSlowStateRatio = 1.2;
+// The one test of it: a recorded ratio of 0 (not probed) does not count as slow.
+inline bool slow_state(double state_ratio) {
+  return state_ratio > kSlowStateRatio;
+}
 // Below this the machine is taken to be in its fast state (whole-model runs wait for it).
 inline constexpr double kFastStateRatio = 1.1;
 

@@ -12,7 +12,7 @@ namespace dnntune::calib {
 namespace {
 
 bool fast(double state_ratio) {
-  return state_ratio <= kSlowStateRatio;  // 0 (unknown) counts as fast
+  return !slow_state(state_ratio);
 }
 
 }  // namespace
@@ -28,6 +28,7 @@ void WholeModelRuns::load(const std::vector<std::string>& models, const FusionRu
     r.model = model;
     try {
       r.graph = load_with_rules(model, rules);
+      r.proto = read_model_proto(model);
     } catch (const InputError&) {
       continue;
     }
@@ -44,9 +45,8 @@ void WholeModelRuns::measure(bool all, const std::function<bool()>& more) {
     // way (fresh instances, lowest median), so that in-model and validated times compare.
     Measurement now;
     try {
-      const onnx::ModelProto proto = read_model_proto(r.model);
       for (int instance = 0; instance < 2; ++instance) {
-        auto loaded = engine_.load(proto, r.model);
+        auto loaded = engine_.load(r.proto, r.model);
         Measurement m = calib::measure(*loaded, options_);
         now = instance == 0 ? std::move(m) : faster(now, m);
       }

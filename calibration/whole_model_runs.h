@@ -36,6 +36,7 @@ class WholeModelRuns {
   struct Run {
     InModelRecord record;
     std::string model;
+    onnx::ModelProto proto;  // read once, loaded afresh for every measurement
     LayerGraph graph;
     Measurement best;
     bool measured = false;

@@ -13,13 +13,21 @@
 #include "traces/common/error.h"
 
 namespace dnntune::calib {
+namespace {
+
+// A kernel the fit learns from: neither noisy nor measured in a slow machine state.
+bool trusted(const KernelRecord& k) {
+  return !k.noisy && !slow_state(k.state_ratio);
+}
+
+}  // namespace
 
 std::map<std::string, double> learn_context_factors(
     const std::vector<const KernelRecord*>& kernels, const std::vector<InModelRecord>& in_model,
     const std::vector<std::string>& exclude_models) {
   std::map<std::string, const KernelRecord*> alone;  // key -> fastest trusted kernel
   for (const KernelRecord* k : kernels) {
-    if (k->noisy || k->state_ratio > kSlowStateRatio) continue;
+    if (!trusted(*k)) continue;
     auto [it, fresh] = alone.emplace(k->spec.key(), k);
     if (!fresh && k->median_ms < it->second->median_ms) it->second = k;
   }
@@ -29,7 +37,7 @@ std::map<std::string, double> learn_context_factors(
   };
   std::map<std::string, Sums> sums;
   for (const auto& m : in_model) {
-    if (m.state_ratio > kSlowStateRatio ||
+    if (slow_state(m.state_ratio) ||
         std::find(exclude_models.begin(), exclude_models.end(), m.model) != exclude_models.end())
       continue;
     for (const auto& l : m.layers) {
@@ -102,8 +110,7 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
   // whose weights exceed the cache streamed them at (the probe's one shape may be slower).
   if (p.llc_bytes > 0 && p.weight_stream_GBps > 0)
     for (const KernelRecord* k : records)
-      if (k->features.weight_bytes > 2 * p.llc_bytes && k->median_ms > 0 && !k->noisy &&
-          k->state_ratio <= kSlowStateRatio)
+      if (k->features.weight_bytes > 2 * p.llc_bytes && k->median_ms > 0 && trusted(*k))
         p.weight_stream_GBps =
             std::max(p.weight_stream_GBps, k->features.weight_bytes / (k->median_ms * 1e6));
   std::vector<InModelRecord> in_model;
@@ -127,11 +134,11 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
           pass == 0 ? 0.0 : p.fused_tail_ms(k.spec.op, tail, k.features.output_bytes);
       const Sample s{k.features, std::max(k.median_ms - tail_ms, 0.3 * k.median_ms)};
       all[k.features.kind].push_back(s);
-      const bool trusted = !k.noisy && k.state_ratio <= kSlowStateRatio;
-      if (trusted) clean[k.features.kind].push_back(s);
+      const bool use = trusted(k);
+      if (use) clean[k.features.kind].push_back(s);
       if (k.features.macs == 0) {
         all["default"].push_back(s);
-        if (trusted) clean["default"].push_back(s);
+        if (use) clean["default"].push_back(s);
       }
       if (pass == 1) {
         overheads.push_back(std::max(0.0, k.total_median_ms - k.median_ms));

@@ -61,7 +61,7 @@ HoldoutSummary holdout_models(const std::vector<std::pair<std::string, Trace>>& 
   // The layer grouping the calibration saw: the fusion rules its probes imply.
   const FusionRules rules = trace_fusion_rules(traces);
   HoldoutSummary summary;
-  int compared = 0, within10 = 0, within20 = 0;
+  std::vector<double> errors;  // of the models compared
   for (const auto& model : models) {
     HoldoutRow row;
     row.model = model_stem(model);
@@ -107,15 +107,11 @@ HoldoutSummary holdout_models(const std::vector<std::pair<std::string, Trace>>& 
     }
     row.error_pct = 100.0 * (row.predicted_ms - row.kernel_ms) / row.kernel_ms;
     row.layer_mape_pct = ape_n ? 100.0 * ape_sum / ape_n : 0.0;
-    ++compared;
-    within10 += std::abs(row.error_pct) <= 10.0;
-    within20 += std::abs(row.error_pct) <= 20.0;
+    errors.push_back(row.error_pct);
     summary.rows.push_back(row);
   }
-  if (compared > 0) {
-    summary.within_10pct = static_cast<double>(within10) / compared;
-    summary.within_20pct = static_cast<double>(within20) / compared;
-  }
+  summary.within_10pct = share_within(errors, 10.0);
+  summary.within_20pct = share_within(errors, 20.0);
   return summary;
 }
 

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "calibration/fit/holdout.h"
+#include "calibration/predict.h"
 #include "calibration/kernels/sampler.h"
 #include "tests/test_paths.h"
 #include "traces/common/error.h"
@@ -128,6 +129,14 @@ TEST(ContextFactors, InModelOverAloneTimeWeightedPerKindWithClipping) {
   InModelRecord slow = m;
   slow.state_ratio = 1.6;
   EXPECT_TRUE(learn_context_factors(ptrs, {slow}, {}).empty());
+}
+
+TEST(Summaries, ShareWithinCountsTheBoundAndSignsAlike) {
+  // {-10, 9.9, 10.1, -25}: |e| <= 10 for 2 of 4 -> 0.5; <= 20 for 3 of 4 -> 0.75; none -> 0.
+  const std::vector<double> errors = {-10.0, 9.9, 10.1, -25.0};
+  EXPECT_DOUBLE_EQ(share_within(errors, 10.0), 0.5);
+  EXPECT_DOUBLE_EQ(share_within(errors, 20.0), 0.75);
+  EXPECT_DOUBLE_EQ(share_within({}, 10.0), 0.0);
 }
 
 }  // namespace
