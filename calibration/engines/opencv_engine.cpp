@@ -80,7 +80,77 @@ class OpenCvModel : public LoadedModel {
   std::vector<std::string> out_names_;
 };
 
+// Imports `model`, turning the importer's failure into an error that names the rejected node.
+cv::dnn::Net import_model(const onnx::ModelProto& model, const std::string& source) {
+  std::string bytes;
+  model.SerializeToString(&bytes);
+  try {
+    return cv::dnn::readNetFromONNX(bytes.data(), bytes.size());
+  } catch (const cv::Exception& e) {
+    // OpenCV's message names the node: "... Node [Gather@ai.onnx]:(onnx_node!Gather_0) parse error:
+    // ..."
+    const std::string what = e.what();
+    std::smatch m;
+    static const std::regex node_re(R"(Node \[([^\]]*)\]:\(([^)]*)\))");
+    if (std::regex_search(what, m, node_re))
+      throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " rejects node '" +
+                                   strip_prefix(m[2].str()) + "' (" + m[1].str() +
+                                   "): " + first_line(what.substr(m.position(0) + m.length(0))));
+    throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) +
+                                 " cannot import the model: " + first_line(e.err));
+  }
+}
+
+// Fixed random inputs of the declared shapes (dynamic dims taken as 1), uniform in [0, 1) like
+// a normalised image.
+InputBlobs fixed_inputs(const onnx::ModelProto& model) {
+  std::set<std::string> initializers;
+  for (const auto& init : model.graph().initializer()) initializers.insert(init.name());
+  InputBlobs inputs;
+  cv::RNG rng(7);
+  for (const auto& in : model.graph().input()) {
+    if (initializers.count(in.name())) continue;
+    std::vector<int> dims;
+    for (const auto& d : in.type().tensor_type().shape().dim())
+      dims.push_back(d.has_dim_value() && d.dim_value() > 0 ? static_cast<int>(d.dim_value()) : 1);
+    if (dims.empty()) dims.push_back(1);
+    cv::Mat blob(static_cast<int>(dims.size()), dims.data(), CV_32F);
+    rng.fill(blob, cv::RNG::UNIFORM, 0.0, 1.0);
+    inputs.emplace_back(in.name(), blob);
+  }
+  return inputs;
+}
+
 }  // namespace
+
+void OpenCvEngine::normalise_channels(const onnx::ModelProto& original, onnx::ModelProto& model,
+                                      const std::set<std::string>& filled, const InputBlobs& inputs,
+                                      const std::string& source) {
+  const std::vector<ChannelLayer> layers = channel_layers(model, filled);
+  // A kernel (one filled layer) is left as it is: its output over [0, 1) inputs already has
+  // unit-range values (He-uniform weights give variance 2/3 plus a bias in [0.5, 1)), and a
+  // statistics pass would double the cost of loading each of the thousands of kernels.
+  if (layers.size() < 2) return;
+  std::string key;
+  original.SerializeToString(&key);
+  const size_t hash = std::hash<std::string>{}(key);
+  auto it = statistics_.find(hash);
+  if (it == statistics_.end()) {
+    try {
+      it = statistics_.emplace(hash, measure_channel_statistics(model, layers, inputs)).first;
+    } catch (const cv::Exception& e) {
+      import_model(model, source);  // a model the importer rejects is reported as such
+      throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) +
+                                   " cannot run the channel-normalisation pass (in " + e.func +
+                                   "): " + first_line(e.err));
+    }
+  }
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const ChannelStatistics& s = it->second[i];
+    if (s.stddev.size() == static_cast<size_t>(layers[i].channels))
+      fold_channel_statistics(model, layers[i], s.mean, s.stddev);
+  }
+}
 
 OpenCvEngine::OpenCvEngine(int threads) : threads_(threads) {
   if (threads < 1)
@@ -97,27 +167,11 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
                                                 const std::string& source) {
   cv::setNumThreads(threads_);
   onnx::ModelProto model = original;
-  fill_stripped_weights(model);
+  const std::set<std::string> filled = fill_stripped_weights(model);
   rewrite_clip_inputs_to_attributes(model);
-  std::string bytes;
-  model.SerializeToString(&bytes);
-
-  cv::dnn::Net net;
-  try {
-    net = cv::dnn::readNetFromONNX(bytes.data(), bytes.size());
-  } catch (const cv::Exception& e) {
-    // OpenCV's message names the node: "... Node [Gather@ai.onnx]:(onnx_node!Gather_0) parse error:
-    // ..."
-    const std::string what = e.what();
-    std::smatch m;
-    static const std::regex node_re(R"(Node \[([^\]]*)\]:\(([^)]*)\))");
-    if (std::regex_search(what, m, node_re))
-      throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) + " rejects node '" +
-                                   strip_prefix(m[2].str()) + "' (" + m[1].str() +
-                                   "): " + first_line(what.substr(m.position(0) + m.length(0))));
-    throw InputError(source, "OpenCV DNN " + std::string(CV_VERSION) +
-                                 " cannot import the model: " + first_line(e.err));
-  }
+  const InputBlobs inputs = fixed_inputs(model);
+  normalise_channels(original, model, filled, inputs, source);
+  cv::dnn::Net net = import_model(model, source);
   net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
   net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
 
@@ -155,21 +209,6 @@ std::unique_ptr<LoadedModel> OpenCvEngine::load(const onnx::ModelProto& original
     layer_to_node[id - 1] = best;
   }
 
-  // Fixed random inputs of the declared shapes (dynamic dims taken as 1).
-  std::set<std::string> initializers;
-  for (const auto& init : model.graph().initializer()) initializers.insert(init.name());
-  std::vector<std::pair<std::string, cv::Mat>> inputs;
-  cv::RNG rng(7);
-  for (const auto& in : model.graph().input()) {
-    if (initializers.count(in.name())) continue;
-    std::vector<int> dims;
-    for (const auto& d : in.type().tensor_type().shape().dim())
-      dims.push_back(d.has_dim_value() && d.dim_value() > 0 ? static_cast<int>(d.dim_value()) : 1);
-    if (dims.empty()) dims.push_back(1);
-    cv::Mat blob(static_cast<int>(dims.size()), dims.data(), CV_32F);
-    rng.fill(blob, cv::RNG::UNIFORM, 0.0, 1.0);
-    inputs.emplace_back(in.name(), blob);
-  }
   auto loaded = std::make_unique<OpenCvModel>(std::move(net), std::move(layer_to_node),
                                               std::move(all_nodes), std::move(inputs));
   try {
