@@ -131,7 +131,9 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
       if (!k.spec.activation.empty()) tail.push_back(k.spec.activation);
       if (pass == 0 && !tail.empty()) continue;
       const double tail_ms =
-          pass == 0 ? 0.0 : p.fused_tail_ms(k.spec.op, tail, k.features.output_bytes);
+          pass == 0 ? 0.0
+                    : p.fused_tail_ms(k.spec.op, tail.data(), tail.data() + tail.size(),
+                                      k.features.output_bytes);
       const Sample s{k.features, std::max(k.median_ms - tail_ms, 0.3 * k.median_ms)};
       all[k.features.kind].push_back(s);
       const bool use = trusted(k);

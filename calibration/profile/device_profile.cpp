@@ -55,11 +55,11 @@ const KindModel* DeviceProfile::model_for(const std::string& kind) const {
   return nullptr;
 }
 
-double DeviceProfile::fused_tail_ms(const std::string& anchor,
-                                    const std::vector<std::string>& fused_ops,
-                                    double output_bytes) const {
+double DeviceProfile::fused_tail_ms(const std::string& anchor, const std::string* first,
+                                    const std::string* last, double output_bytes) const {
   double total = 0;
-  for (const auto& op : fused_ops) {
+  for (const std::string* it = first; it != last; ++it) {
+    const std::string& op = *it;
     if (op == "BatchNormalization" || op == "Add") continue;
     const auto share = fused_cost.find(anchor + "+" + op);
     const double factor = share == fused_cost.end() ? 1.0 : share->second;
@@ -102,10 +102,11 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
                                           f.kind + "' nor a default model");
     return e;
   }
-  const std::vector<std::string> tail(
-      layer.ops.size() > 1 ? layer.ops.begin() + 1 : layer.ops.end(), layer.ops.end());
-  e.latency_ms =
-      m->predict_ms(f) + fused_tail_ms(layer.kind, tail, static_cast<double>(layer.output_bytes));
+  // The ops after the first are the fused tail.
+  const std::string* ops_end = layer.ops.data() + layer.ops.size();
+  const std::string* tail = layer.ops.size() > 1 ? layer.ops.data() + 1 : ops_end;
+  e.latency_ms = m->predict_ms(f) +
+                 fused_tail_ms(layer.kind, tail, ops_end, static_cast<double>(layer.output_bytes));
   if (context.in_model) e.latency_ms *= context_factor_for(f.kind);
   e.power_W = power.active_W;
   if (llc_bytes > 0 && weight_stream_GBps > 0 &&

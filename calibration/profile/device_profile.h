@@ -79,9 +79,10 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // context_factor of the kind or its nearest fallback, else "*", else 1.
   double context_factor_for(const std::string& kind) const;
   // Time of the ops fused after `anchor` (activations; BatchNorm and bias Add fold into weights):
-  // sum of fused_cost share x the op's standalone model on the layer's output.
-  double fused_tail_ms(const std::string& anchor, const std::vector<std::string>& fused_ops,
-                       double output_bytes) const;
+  // sum of fused_cost share x the op's standalone model on the layer's output. The ops are
+  // [first, last): a range of the layer's own op list, so the predict hot path copies nothing.
+  double fused_tail_ms(const std::string& anchor, const std::string* first,
+                       const std::string* last, double output_bytes) const;
 };
 
 std::string profile_to_yaml(const DeviceProfile& profile);
