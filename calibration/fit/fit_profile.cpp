@@ -42,7 +42,7 @@ std::map<std::string, double> learn_context_factors(
       continue;
     for (const auto& l : m.layers) {
       auto it = alone.find(l.key);
-      if (it == alone.end() || it->second->median_ms < kLayerMapeFloorMs) continue;
+      if (it == alone.end() || it->second->median_ms < DeviceProfile::kContextFloorMs) continue;
       const double t = it->second->median_ms;
       for (const std::string& kind : {it->second->features.kind, std::string("*")}) {
         Sums& s = sums[kind];

@@ -30,17 +30,18 @@ struct FitProfileOptions {
   // when their kind keeps >= 8 others.
   bool drop_noisy = true;
   // Learn per-kind context factors from the traces' in-model records (learn_context_factors).
-  // Off by default: on the build VM they centre the 1-thread errors of the big models (median
-  // -5.8 % -> +0.0 %) but push small ones (squeezenet1_1, mlp_mnist) and, with a held-out
-  // model's kernels already predicted ~10 % slow, the leave-one-model-out models over +10 %
-  // (calibration/README.md has the runs).
-  bool context_factors = false;
+  // On by default: layers run 4-16 % slower inside a model than alone, and how much slower
+  // varies from one calibration to the next (the median 1-thread error without them was -5 % in
+  // one run and -10.5 % in another); the factors are measured in the same calibration as the
+  // kernels, so they follow it (calibration/README.md has the runs). --no-context-factors: off.
+  bool context_factors = true;
 };
 
 // Per feature kind, how much slower a layer runs inside a model than alone: over the layers of
 // the in-model records (skipping excluded models and slow-state runs) whose kernel among `kernels`
-// takes >= kLayerMapeFloorMs, sum of in-model times / sum of kernel times (each ratio clipped to
-// [0.5, 2]); kinds with fewer than 5 such layers are left to "*", the ratio over all layers.
+// takes >= DeviceProfile::kContextFloorMs, sum of in-model times / sum of kernel times (each ratio
+// clipped to [0.5, 2]); kinds with fewer than 5 such layers are left to "*", the ratio over all
+// layers.
 std::map<std::string, double> learn_context_factors(const std::vector<const KernelRecord*>& kernels,
                                                     const std::vector<InModelRecord>& in_model,
                                                     const std::vector<std::string>& exclude_models);

@@ -1,5 +1,7 @@
 #include "calibration/profile/device_profile.h"
 
+#include <algorithm>
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -107,7 +109,11 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
   const std::string* tail = layer.ops.size() > 1 ? layer.ops.data() + 1 : ops_end;
   e.latency_ms = m->predict_ms(f) +
                  fused_tail_ms(layer.kind, tail, ops_end, static_cast<double>(layer.output_bytes));
-  if (context.in_model) e.latency_ms *= context_factor_for(f.kind);
+  if (context.in_model) {
+    const double floor = kContextFloorMs;
+    const double ramp = std::clamp((e.latency_ms - 0.5 * floor) / (0.5 * floor), 0.0, 1.0);
+    e.latency_ms *= 1.0 + ramp * (context_factor_for(f.kind) - 1.0);
+  }
   e.power_W = power.active_W;
   if (llc_bytes > 0 && weight_stream_GBps > 0 &&
       std::max(context.weight_bytes, static_cast<double>(layer.weight_bytes)) > llc_bytes)

@@ -65,11 +65,20 @@ class DeviceProfile : public hw::LayerLatencyModel {
   std::map<std::string, double> context_factor;
   ProfileProvenance provenance;
 
+  // Context factors are learned from layers whose kernel takes at least kContextFloorMs
+  // (learn_context_factors) and are not extrapolated below it: a layer predicted under half the
+  // floor gets none, and between half the floor and the floor the factor ramps in linearly.
+  // 10 us: below it a layer's time inside a model (getPerfProfile) is mostly OpenCV's per-layer
+  // overhead. Chosen on runs D and E of calibration/README.md (a 0.05 ms floor left 48 of their
+  // 52 model predictions within +-10 %, this one 49), then confirmed on run F.
+  static constexpr double kContextFloorMs = 0.01;
+
   // Contract (hw::LayerLatencyModel): the model of the layer's kind, or the nearest fallback kind
   // (kind_fallbacks), ending with "default"; infeasible only when none exists.
   // The layer alone, as a calibration kernel measures it.
   hw::LayerEstimate estimate(const Layer& layer) const override;
-  // In a model (context.in_model): times the kind's context_factor; then bounded below by
+  // In a model (context.in_model): times the kind's context_factor (ramped in near
+  // kContextFloorMs); then bounded below by
   // weight_bytes / weight_stream_GBps when the model's (or the layer's own) weights exceed
   // llc_bytes.
   hw::LayerEstimate estimate(const Layer& layer, const hw::ModelContext& context) const override;
@@ -81,8 +90,8 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // Time of the ops fused after `anchor` (activations; BatchNorm and bias Add fold into weights):
   // sum of fused_cost share x the op's standalone model on the layer's output. The ops are
   // [first, last): a range of the layer's own op list, so the predict hot path copies nothing.
-  double fused_tail_ms(const std::string& anchor, const std::string* first,
-                       const std::string* last, double output_bytes) const;
+  double fused_tail_ms(const std::string& anchor, const std::string* first, const std::string* last,
+                       double output_bytes) const;
 };
 
 std::string profile_to_yaml(const DeviceProfile& profile);

@@ -82,7 +82,7 @@ CommandDef fit_command() {
                 "derived from them (file stem of a prior, or a model file)");
             sub.add_flag("--context-factors,!--no-context-factors", args->options.context_factors,
                          "Scale each kind by how much slower its layers ran inside the prior "
-                         "models than alone (learned from the trace's in_model records; off by "
+                         "models than alone (learned from the trace's in_model records; on by "
                          "default)");
             sub.add_option("--power-log", args->options.power_log,
                            "External meter log (CSV time_s,power_W)");

@@ -95,6 +95,14 @@ TEST(DeviceProfile, ContextFactorAppliesInsideAModelOnly) {
   relu.kind = "Relu";
   relu.input_bytes = relu.output_bytes = 1'000'000;                             // 0.2 ms alone
   EXPECT_NEAR(p.estimate(relu, hw::ModelContext{1e6}).latency_ms, 0.24, 1e-9);  // "*": x 1.2
+  static_assert(DeviceProfile::kContextFloorMs == 0.01);
+  // Below the floor (0.01 ms) the factor ramps in: none under half of it (0.005 ms), at 0.0075 ms
+  // half of it, 0.0075 x (1 + 0.5 x 0.2) = 0.00825.
+  Layer tiny = relu;
+  tiny.input_bytes = tiny.output_bytes = 20'000;  // 0.004 ms alone
+  EXPECT_NEAR(p.estimate(tiny, hw::ModelContext{1e6}).latency_ms, 0.004, 1e-12);
+  tiny.input_bytes = tiny.output_bytes = 37'500;  // 0.0075 ms alone
+  EXPECT_NEAR(p.estimate(tiny, hw::ModelContext{1e6}).latency_ms, 0.00825, 1e-12);
   EXPECT_EQ(p.context_factor_for("Conv.dw"), 1.5);  // falls back to Conv's factor
   p.context_factor.clear();
   EXPECT_EQ(p.context_factor_for("Conv"), 1.0);
