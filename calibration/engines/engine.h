@@ -29,8 +29,9 @@ class LoadedModel {
 };
 
 // Contract: load() takes a model whose stripped weights may lack payloads (the engine fills them
-// with random values) and either returns a runnable model or throws InputError(source, message)
-// naming the node the engine rejected. Engines are not thread-safe.
+// with random values and may rescale what it filled, never real weights) and either returns a
+// runnable model or throws InputError(source, message) naming the node the engine rejected. Engines
+// are not thread-safe.
 class Engine {
  public:
   virtual ~Engine() = default;

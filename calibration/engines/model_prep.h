@@ -19,7 +19,8 @@ std::set<std::string> fill_stripped_weights(onnx::ModelProto& model, uint32_t se
 
 // A layer whose output channels can be normalised by rescaling weights this process filled:
 // Conv (channel axis 1), Gemm (axis 1) and MatMul with a constant right-hand side (last axis).
-// `centre` is false where no filled bias can absorb a shift (only the scale is then changed).
+// `centre` is false where no bias of the layer's own can absorb a shift (only the scale is then
+// changed).
 struct ChannelLayer {
   int node = 0;        // index in graph.node()
   std::string output;  // the node's output tensor
@@ -28,8 +29,9 @@ struct ChannelLayer {
   bool centre = false;
 };
 
-// The layers of `model` that channel normalisation may touch: their weights (and bias, if any)
-// are in `filled` and used by no other node. In graph order.
+// The layers of `model` that channel normalisation may touch: their weights are in `filled`, and
+// neither the weights nor the bias (if any; it may have kept its payload) is used by another
+// node. Real weights are never touched. In graph order.
 std::vector<ChannelLayer> channel_layers(const onnx::ModelProto& model,
                                          const std::set<std::string>& filled);
 

@@ -16,8 +16,8 @@ class OpenCvEngine : public Engine {
   std::string name() const override { return "opencv"; }
   std::string version() const override;
   int threads() const override { return threads_; }
-  // Fills stripped weights, normalises the channels of a model with two or more filled layers
-  // (opencv_channel_norm.h), rewrites Clip inputs to attributes, then imports. Throws
+  // Fills stripped weights, rewrites Clip inputs to attributes, normalises the channels of a
+  // model with two or more filled layers (opencv_channel_norm.h), then imports. Throws
   // InputError(source, "OpenCV DNN 4.6 rejects node '...' (...)") when the importer fails.
   std::unique_ptr<LoadedModel> load(const onnx::ModelProto& model,
                                     const std::string& source) override;
