@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <random>
@@ -286,12 +287,20 @@ class Calibrator {
     h.priors = priors.models;
     for (const auto& w : priors.warnings) result_.warnings.push_back(w);
 
+    // The real models' layers first, then the spread: a short budget must not spend itself on
+    // the spread before the priors. The spread's size follows the budget.
     std::vector<KernelSpec> queue = priors.specs;
-    for (const auto& op : kernel_ops()) {
-      const int n = op == "Conv" ? 4 * options_.spread_per_op : options_.spread_per_op;
-      for (auto& s : spread_specs(op, n, rng_, rules_)) queue.push_back(std::move(s));
-    }
     std::shuffle(queue.begin(), queue.end(), rng_);
+    std::vector<KernelSpec> spread;
+    const double spread_scale = options_.budget_s / kSpreadBudgetS;
+    for (const auto& op : kernel_ops()) {
+      const int n = op == "Conv" ? options_.conv_spread : options_.spread_per_op;
+      for (auto& s :
+           spread_specs(op, static_cast<int>(std::lround(n * spread_scale)), rng_, rules_))
+        spread.push_back(std::move(s));
+    }
+    std::shuffle(spread.begin(), spread.end(), rng_);
+    queue.insert(queue.end(), spread.begin(), spread.end());
     // Priors and spread first, until the refinement share of the budget begins.
     size_t next = 0;
     for (; next < queue.size() && !out_of_time(1.0 - 2 * options_.refine_fraction); ++next) {

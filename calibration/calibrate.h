@@ -19,12 +19,19 @@ struct CalibrateProgress {
                       // "slow-state retry"
 };
 
+inline constexpr double kSpreadBudgetS = 180;
+
 struct CalibrateOptions {
   double budget_s = 180;                    // the default: 3 minutes on this 2-core machine
   std::vector<std::string> prior_models;    // ONNX files or suite names whose layers seed sampling
   std::vector<std::string> exclude_models;  // stems left out of the priors (leave-one-model-out)
   uint32_t seed = 1;
-  int spread_per_op = 10;  // space-filling kernels per op (Conv gets 4x)
+  // Space-filling kernels per kSpreadBudgetS of budget (scaled to the budget), measured after
+  // the priors: per op other than Conv, and for Conv (dense, 1x1, depthwise, grouped), which takes
+  // most of any image network's time; an unseen architecture's convolutions are predicted from
+  // these where no prior is near (sampler.h).
+  int spread_per_op = 24;
+  int conv_spread = 320;
   // Budget split: priors+spread until 1-2f, a second measurement round until 1-f/2, refinement
   // (neighbours of badly predicted kernels) in the rest.
   double refine_fraction = 0.25;

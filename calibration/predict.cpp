@@ -21,7 +21,8 @@ ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& prof
   p.model = graph.model_name;
   p.device = profile.device;
   p.layers.reserve(graph.size());
-  p.total_ms = profile.run_overhead_ms;
+  p.run_overhead_ms = profile.run_overhead_ms_for(static_cast<double>(graph.input_cut_bytes));
+  p.total_ms = p.run_overhead_ms;
   hw::ModelContext context;
   context.weight_bytes = static_cast<double>(graph.totals.weight_bytes);
   for (size_t i = 0; i < graph.size(); ++i) {

@@ -27,7 +27,8 @@ struct LayerPrediction {
 struct ModelPrediction {
   std::string model, device;
   std::vector<LayerPrediction> layers;
-  double total_ms = 0;  // sum of feasible layers + the profile's per-run overhead
+  double total_ms = 0;         // sum of feasible layers + the per-run overhead
+  double run_overhead_ms = 0;  // the profile's per-run overhead for this model's inputs
 };
 
 // The load options that make the layer graph match the profile's engine (its fusion rules).

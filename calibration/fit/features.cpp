@@ -48,7 +48,7 @@ LayerFeatures features_of(const Layer& layer) {
     f.out_channels = static_cast<double>(w[0]);
     const int64_t group = w[1] > 0 ? in[1] / w[1] : 1;
     if (group > 1 && w[1] == 1)
-      f.kind = "Conv.dw";
+      f.kind = f.kernel_area > 9 ? "Conv.dw.large" : "Conv.dw";
     else if (w[2] == 1 && w[3] == 1)
       f.kind = "Conv.1x1";
   } else if ((layer.kind == "Gemm" || layer.kind == "MatMul") && !in.empty() && !out.empty()) {
@@ -99,6 +99,9 @@ LayerFeatures features_from_json(const nlohmann::json& j, const std::string& fil
   f.out_channels = num("out_channels");
   f.out_spatial = num("out_spatial");
   f.fused_ops = static_cast<int>(num("fused_ops"));
+  // Traces written before depthwise convolutions were split by kernel size read as they would be
+  // written now.
+  if (f.kind == "Conv.dw" && f.kernel_area > 9) f.kind = "Conv.dw.large";
   return f;
 }
 
@@ -149,9 +152,43 @@ size_t regression_feature_count() {
   return kRegressionFeatures;
 }
 
+const std::vector<std::string>& split_feature_names() {
+  static const std::vector<std::string> names = {"log_in_spatial", "log_out_spatial", "log_kernel",
+                                                 "log_stride",     "log_cin_g",       "log_cout",
+                                                 "log_macs"};
+  return names;
+}
+
+double split_feature_value(const LayerFeatures& f, int index) {
+  switch (index) {
+    case 0: {
+      // Input channels: a depthwise conv's equal its outputs; a grouped conv's are taken as one
+      // group's (its split then sees a larger map, consistently in fit and predict).
+      const bool conv = f.kind.rfind("Conv", 0) == 0;
+      const double channels = f.kind.rfind("Conv.dw", 0) == 0 ? f.out_channels
+                              : conv                          ? f.in_channels_per_group
+                                                              : f.out_channels;
+      return std::log(std::max(1.0, f.input_bytes / (4.0 * std::max(1.0, channels))));
+    }
+    case 1:
+      return std::log(std::max(1.0, f.out_spatial));
+    case 2:
+      return std::log(std::max(1.0, f.kernel_area));
+    case 3:
+      return std::log(std::max(1.0, f.stride));
+    case 4:
+      return std::log(std::max(1.0, f.in_channels_per_group));
+    case 5:
+      return std::log(std::max(1.0, f.out_channels));
+    default:
+      return std::log1p(f.macs / 1e6);
+  }
+}
+
 std::vector<std::string> kind_fallbacks(const std::string& kind) {
   std::vector<std::string> chain = {kind};
-  if (kind == "Conv.1x1" || kind == "Conv.dw") chain.push_back("Conv");
+  if (kind == "Conv.dw.large") chain.push_back("Conv.dw");
+  if (kind == "Conv.1x1" || kind == "Conv.dw" || kind == "Conv.dw.large") chain.push_back("Conv");
   if (kind == "MatMul") chain.push_back("Gemm");
   if (kind == "Gemm") chain.push_back("MatMul");
   if (kind == "AveragePool") chain.push_back("MaxPool");

@@ -11,8 +11,11 @@
 namespace dnntune::calib {
 
 struct LayerFeatures {
-  // The model key: the anchor op, with Conv split by algorithm family: "Conv.dw" (depthwise),
-  // "Conv.1x1" (pointwise), "Conv" (spatial kernels, grouped included).
+  // The model key: the anchor op, with Conv split by algorithm family: "Conv.dw" (depthwise,
+  // up to 3x3), "Conv.dw.large" (depthwise, larger kernels), "Conv.1x1" (pointwise), "Conv"
+  // (spatial kernels, grouped included). Why depthwise by kernel size: engines hand-vectorise the
+  // 3x3 case; OpenCV 4.6 ran depthwise 3x3 at 7-18 GMAC/s and 5x5 to 11x11 at 1.8-3.4 GMAC/s
+  // (one calibration, 1 thread), a step no smooth function of log kernel size fits.
   std::string kind;
   double macs = 0;
   double flops = 0;
@@ -48,6 +51,12 @@ inline constexpr size_t kLogFeatures = 10;
 inline constexpr size_t kRegressionFeatures = 16;
 void log_features_into(const LayerFeatures& f, double* out);
 void regression_features_into(const LayerFeatures& f, double* out);
+
+// Features a piecewise model may split a kind on (kind_model.h), by index: log of the input map
+// (H*W, from the input bytes over the input channels, float32), the output map, kernel area,
+// stride, input channels per group, output channels, MACs.
+const std::vector<std::string>& split_feature_names();
+double split_feature_value(const LayerFeatures& f, int index);
 
 // Kind keys that may stand in for a kind the profile has no model for, most specific first
 // (e.g. "Conv.1x1" -> "Conv", "MatMul" -> "Gemm"), ending with "default".

@@ -122,6 +122,8 @@ std::vector<double> standardized(const std::vector<double>& lf, const std::vecto
 }  // namespace
 
 double KindModel::predict_ms(const LayerFeatures& f) const {
+  if (children.size() == 2)
+    return children[split_feature_value(f, split_feature) < split_threshold ? 0 : 1].predict_ms(f);
   double t = 0;
   if (form == "roofline") {
     const double in[5] = {1.0, f.macs / 1e6, f.input_bytes / 1e6, f.output_bytes / 1e6,
@@ -245,6 +247,90 @@ double mape_pct(const KindModel& model, const std::vector<Sample>& samples) {
   return 100.0 * sum / samples.size();
 }
 
+namespace {
+
+// Sum of squared log residuals of a log-linear fit: how well one smooth law explains `samples`.
+double loglinear_sse(const std::vector<Sample>& samples, const FitOptions& options) {
+  const KindModel m = fit_form("loglinear", samples, options);
+  double sse = 0;
+  for (const auto& s : samples) {
+    const double r =
+        std::log(std::max(s.latency_ms, 1e-6)) - std::log(std::max(m.predict_ms(s.features), 1e-9));
+    sse += r * r;
+  }
+  return sse;
+}
+
+struct SplitChoice {
+  int feature = -1;
+  double threshold = 0;
+  double sse = 0;
+};
+
+// The split (feature, threshold midway between two kernels' values, each side >= min_split_side)
+// whose two log-linear fits leave the smallest squared log residual. Per feature the threshold is
+// found as a regression tree would: the one that best separates the residuals of one log-linear
+// fit over all kernels (prefix sums over every boundary between distinct values); then the
+// features' best thresholds compete with a log-linear fit on each side.
+SplitChoice best_split(const std::vector<Sample>& samples, const FitOptions& options) {
+  SplitChoice best;
+  best.sse = loglinear_sse(samples, options);
+  const int n = static_cast<int>(samples.size());
+  const KindModel global = fit_form("loglinear", samples, options);
+  std::vector<double> residual(n);
+  for (int i = 0; i < n; ++i)
+    residual[i] = std::log(std::max(samples[i].latency_ms, 1e-6)) -
+                  std::log(std::max(global.predict_ms(samples[i].features), 1e-9));
+  for (int feature = 0; feature < static_cast<int>(split_feature_names().size()); ++feature) {
+    std::vector<std::pair<double, double>> by_value(n);  // (feature value, residual)
+    for (int i = 0; i < n; ++i)
+      by_value[i] = {split_feature_value(samples[i].features, feature), residual[i]};
+    std::sort(by_value.begin(), by_value.end());
+    double total = 0;
+    for (const auto& v : by_value) total += v.second;
+    double left = 0, best_score = -1, threshold = 0;
+    for (int i = 1; i < n; ++i) {
+      left += by_value[i - 1].second;
+      if (i < options.min_split_side || n - i < options.min_split_side ||
+          by_value[i - 1].first == by_value[i].first)
+        continue;
+      // Between-group sum of squares: what a step at this boundary explains of the residuals.
+      const double right = total - left;
+      const double score = left * left / i + right * right / (n - i) - total * total / n;
+      if (score > best_score) {
+        best_score = score;
+        threshold = 0.5 * (by_value[i - 1].first + by_value[i].first);
+      }
+    }
+    if (best_score < 0) continue;
+    std::vector<Sample> below, above;
+    for (const auto& s : samples)
+      (split_feature_value(s.features, feature) < threshold ? below : above).push_back(s);
+    const double sse = loglinear_sse(below, options) + loglinear_sse(above, options);
+    if (sse < best.sse) best = {feature, threshold, sse};
+  }
+  return best;
+}
+
+KindModel fit_split(const std::vector<Sample>& samples, const SplitChoice& split,
+                    const FitOptions& options) {
+  FitOptions child = options;
+  child.allow_split = false;
+  std::vector<Sample> below, above;
+  for (const auto& s : samples)
+    (split_feature_value(s.features, split.feature) < split.threshold ? below : above).push_back(s);
+  KindModel m;
+  m.form = "split";
+  m.split_feature = split.feature;
+  m.split_threshold = split.threshold;
+  // A side a cross-validation fold left empty predicts from every kernel of the fold.
+  m.children.push_back(fit_kind_model(below.empty() ? samples : below, child));
+  m.children.push_back(fit_kind_model(above.empty() ? samples : above, child));
+  return m;
+}
+
+}  // namespace
+
 KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& options) {
   const std::vector<std::string> forms = {"roofline", "loglinear", "loglinear_knn"};
   const int n = static_cast<int>(samples.size());
@@ -269,6 +355,30 @@ KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& o
   std::string best = "roofline";
   for (const auto& form : forms)
     if (cv[form] < cv[best] - 1e-9) best = form;
+  // Piecewise: the split is chosen on all kernels (log-linear residuals), then cross-validated
+  // like the single forms, each fold fitting both sides afresh.
+  if (options.allow_split && folds >= 2 && n >= 2 * options.min_split_side) {
+    const SplitChoice split = best_split(samples, options);
+    if (split.feature >= 0) {
+      double err_sum = 0;
+      for (int k = 0; k < folds; ++k) {
+        std::vector<Sample> train, test;
+        for (int i = 0; i < n; ++i)
+          ((i * 7919 + 13) % folds == k ? test : train).push_back(samples[i]);
+        if (train.empty() || test.empty()) continue;
+        err_sum += mape_pct(fit_split(train, split, options), test) * test.size();
+      }
+      cv["split"] = err_sum / n;
+      if (cv["split"] < cv[best] - 1e-9) {
+        KindModel m = fit_split(samples, split, options);
+        m.stats.samples = n;
+        m.stats.cv_mape_pct = cv["split"];
+        m.stats.train_mape_pct = mape_pct(m, samples);
+        m.stats.candidates_cv_mape_pct = cv;
+        return m;
+      }
+    }
+  }
   KindModel m = fit_form(best, samples, options);
   m.stats.samples = n;
   m.stats.cv_mape_pct = cv[best];

@@ -7,6 +7,10 @@
 //   captures efficiency changing with size, kernel and channel counts;
 // - loglinear_knn: loglinear plus the inverse-distance-weighted residual of the k nearest
 //   calibration kernels in standardized log-feature space (a piecewise-local correction).
+// Then a piecewise model competes with the best of them: one split on one feature (split_feature_
+// names()), each side with its own best form. Engines switch algorithms at sizes: OpenCV 4.6 runs
+// a 3x3 depthwise convolution on maps of 16x16 and below at ~1 GMAC/s and from 18x18 at 7-17
+// GMAC/s (measured, 1 thread); no smooth law fits that step and neighbours across it mislead.
 #include <map>
 #include <memory>
 #include <string>
@@ -31,7 +35,7 @@ struct FitStats {
 struct KnnIndex;  // an exact k-d tree over knn_points (OpenCV's FLANN KDTreeSingleIndex)
 
 struct KindModel {
-  std::string form;               // "roofline" | "loglinear" | "loglinear_knn"
+  std::string form;               // "roofline" | "loglinear" | "loglinear_knn" | "split"
   std::vector<double> roofline;   // 5 non-negative coefficients (see above)
   std::vector<double> loglinear;  // one per log feature (possibly fewer: reduced feature set)
   int knn_k = 0;
@@ -39,6 +43,11 @@ struct KindModel {
   std::vector<std::vector<double>> knn_points;  // standardized log features of the kernels
   std::vector<double> knn_residuals;            // log(t) - loglinear(x) of each kernel
   std::shared_ptr<const KnnIndex> knn_index;    // built by build_knn_index (fit and profile load)
+  // form "split": children[0] predicts where split_feature_value(f, split_feature) is below
+  // split_threshold, children[1] elsewhere.
+  int split_feature = -1;
+  double split_threshold = 0;
+  std::vector<KindModel> children;
   FitStats stats;
 
   // Contract: >= 0 for any features; finite.
@@ -49,6 +58,10 @@ struct FitOptions {
   int folds = 5;
   int knn_k = 3;
   double ridge_lambda = 1e-2;
+  // Piecewise: tried with at least this many kernels on either side; kept when it cross-validates
+  // below the best single form.
+  bool allow_split = true;
+  int min_split_side = 20;
 };
 
 // Fits every form, cross-validates, returns the best refitted on all samples. Needs >= 1 sample.

@@ -42,6 +42,25 @@ std::vector<std::vector<double>> latin_hypercube(int n, int dims, std::mt19937& 
   return pts;
 }
 
+// The design space image networks are drawn from, so that the spread covers what an unseen
+// architecture uses: half the feature maps on the ImageNet pyramids (224 and 299 halved), the
+// rest log-uniform over 7-224; channel counts that grow as the map shrinks, c ~ 32 (224/hw)^0.8
+// within 2^-3..2^3 of it (VGG: 64 at 224 to 512 at 14; ResNet-50: 64-256 at 56 to 512-2048 at
+// 7; MobileNet-V2: 16-96 at 112 to 160-1280 at 7; SqueezeNet: 16 at 55), three in four rounded to
+// a multiple of 8.
+// The spread before this drew 7-112 and 8-1024 independently: held out of the fit, the large
+// early layers (VGG-16's 64x224x224, Inception-V3's 32x147x147) were extrapolated 27-37 % slow.
+int64_t design_map_size(double u, double v) {
+  static const std::vector<int64_t> pyramid = {7, 8, 14, 17, 28, 35, 56, 73, 112, 147, 224};
+  return v < 0.5 ? pick(pyramid, u) : round_channels(log_uniform(u, 7, 224));
+}
+
+int64_t design_channels(double u, int64_t map_size, double v) {
+  const double typical = 32.0 * std::pow(224.0 / static_cast<double>(map_size), 0.8);
+  const double c = std::clamp(typical * std::exp2(-3.0 + 6.0 * u), 8.0, 2048.0);
+  return v < 0.75 ? std::max<int64_t>(8, 8 * std::llround(c / 8)) : round_channels(c);
+}
+
 int64_t conv_out(int64_t in, int64_t k, int64_t stride, int64_t pad, int64_t dilation) {
   return (in + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
 }
@@ -181,13 +200,13 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
                                      const FusionRules& rules) {
   std::vector<KernelSpec> out;
   if (n <= 0) return out;
-  const auto pts = latin_hypercube(n, 6, rng);
+  const auto pts = latin_hypercube(n, 8, rng);
   for (const auto& p : pts) {
     KernelSpec s;
     s.op = op;
     s.origin = "spread";
-    const int64_t hw = round_channels(log_uniform(p[1], 7, 112));
-    const int64_t c = round_channels(log_uniform(p[0], 8, 1024));
+    const int64_t hw = design_map_size(p[1], p[6]);
+    const int64_t c = design_channels(p[0], hw, p[7]);
     if (op == "Conv") {
       const auto acts = fused_activations(rules, "Conv");
       const int64_t k = pick(std::vector<int64_t>{1, 1, 3, 3, 3, 5, 7, 11}, p[2]);
@@ -195,11 +214,12 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
       s.input = {1, c, hw, hw};
       s.kernel_h = s.kernel_w = k;
       s.stride = k >= 7 && p[3] > 0.7 ? 4 : (p[3] > 0.6 ? 2 : 1);
-      s.out_channels = round_channels(log_uniform(p[3], 8, 1024));
-      if (kind < 0.25) {  // depthwise
+      s.out_channels = design_channels(p[3], hw, p[7]);
+      if (kind < 0.25) {  // depthwise: 3x3, 5x5 (MnasNet, MobileNet-V3) and some 7x7, stride <= 2
         s.group = c;
         s.out_channels = c;
-        if (k == 1) s.kernel_h = s.kernel_w = 3;
+        s.kernel_h = s.kernel_w = p[2] < 0.65 ? 3 : (p[2] < 0.93 ? 5 : 7);
+        s.stride = p[3] > 0.6 ? 2 : 1;
       } else if (kind < 0.33) {  // grouped
         s.group = 4;
         s.input[1] = std::max<int64_t>(1, c / 4) * 4;
@@ -207,7 +227,7 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
       } else if (kind < 0.40 && k == 3) {
         s.dilation = 2;
       } else if (kind > 0.95) {  // the stem of an image network: 3 input channels
-        s.input = {1, 3, hw * 2, hw * 2};
+        s.input = {1, 3, std::min<int64_t>(2 * hw, 299), std::min<int64_t>(2 * hw, 299)};
       }
       s.pad_h = s.pad_w = s.dilation * (s.kernel_h / 2);
       s.batch_norm = p[5] > 0.85 && rules_fuse(rules, "Conv", "BatchNormalization");

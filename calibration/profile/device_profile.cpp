@@ -45,6 +45,115 @@ void emit_doubles(YAML::Emitter& out, const std::vector<double>& values) {
   out << YAML::EndSeq;
 }
 
+void emit_kind_model(YAML::Emitter& out, const KindModel& m) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "form" << YAML::Value << m.form;
+  if (m.form == "split") {
+    out << YAML::Key << "split" << YAML::Value << YAML::BeginMap << YAML::Key << "feature"
+        << YAML::Value << split_feature_names().at(m.split_feature) << YAML::Key << "threshold"
+        << YAML::Value << m.split_threshold << YAML::Key << "below" << YAML::Value;
+    emit_kind_model(out, m.children.at(0));
+    out << YAML::Key << "above" << YAML::Value;
+    emit_kind_model(out, m.children.at(1));
+    out << YAML::EndMap;
+  }
+  if (!m.roofline.empty()) {
+    out << YAML::Key << "roofline" << YAML::Value;
+    emit_doubles(out, m.roofline);
+  }
+  if (!m.loglinear.empty()) {
+    out << YAML::Key << "loglinear" << YAML::Value;
+    emit_doubles(out, m.loglinear);
+  }
+  if (m.form == "loglinear_knn") {
+    out << YAML::Key << "knn" << YAML::Value << YAML::BeginMap << YAML::Key << "k" << YAML::Value
+        << m.knn_k;
+    out << YAML::Key << "scale" << YAML::Value;
+    emit_doubles(out, m.knn_scale);
+    out << YAML::Key << "residuals" << YAML::Value;
+    emit_doubles(out, m.knn_residuals);
+    out << YAML::Key << "points" << YAML::Value << YAML::BeginSeq;
+    for (const auto& pt : m.knn_points) emit_doubles(out, pt);
+    out << YAML::EndSeq << YAML::EndMap;
+  }
+  out << YAML::Key << "stats" << YAML::Value << YAML::BeginMap << YAML::Key << "samples"
+      << YAML::Value << m.stats.samples << YAML::Key << "cv_mape_pct" << YAML::Value
+      << m.stats.cv_mape_pct << YAML::Key << "train_mape_pct" << YAML::Value
+      << m.stats.train_mape_pct << YAML::Key << "candidates" << YAML::Value << YAML::Flow
+      << YAML::BeginMap;
+  for (const auto& [form, pct] : m.stats.candidates_cv_mape_pct)
+    out << YAML::Key << form << YAML::Value << pct;
+  out << YAML::EndMap << YAML::EndMap;
+  out << YAML::EndMap;
+}
+
+KindModel parse_kind_model(const YAML::Node& k, const std::string& where,
+                           const std::string& source) {
+  check_keys(k, {"form", "split", "roofline", "loglinear", "knn", "stats"}, where, source);
+  KindModel m;
+  m.form = need(k, "form", where, source).as<std::string>();
+  if (m.form == "split") {
+    const auto split = need(k, "split", where, source);
+    check_keys(split, {"feature", "threshold", "below", "above"}, where + ".split", source);
+    const auto feature = need(split, "feature", where + ".split", source).as<std::string>();
+    const auto& names = split_feature_names();
+    const auto it = std::find(names.begin(), names.end(), feature);
+    if (it == names.end())
+      throw InputError(source, where + ".split.feature '" + feature + "' is unknown (allowed: " +
+                                   join(std::set<std::string>(names.begin(), names.end())) +
+                                   ")");
+    m.split_feature = static_cast<int>(it - names.begin());
+    m.split_threshold = need(split, "threshold", where + ".split", source).as<double>();
+    m.children.push_back(
+        parse_kind_model(need(split, "below", where + ".split", source), where + ".split.below",
+                         source));
+    m.children.push_back(
+        parse_kind_model(need(split, "above", where + ".split", source), where + ".split.above",
+                         source));
+  } else if (m.form != "roofline" && m.form != "loglinear" && m.form != "loglinear_knn") {
+    throw InputError(source,
+                     where + ".form '" + m.form +
+                         "' is unknown (allowed: roofline, loglinear, loglinear_knn, split)");
+  }
+  if (k["roofline"]) m.roofline = k["roofline"].as<std::vector<double>>();
+  if (k["loglinear"]) m.loglinear = k["loglinear"].as<std::vector<double>>();
+  if (m.form == "roofline" && m.roofline.size() != 5)
+    throw InputError(source, where + ".roofline needs 5 coefficients");
+  if ((m.form == "loglinear" || m.form == "loglinear_knn") &&
+      (m.loglinear.empty() || m.loglinear.size() > regression_feature_count()))
+    throw InputError(source, where + ".loglinear needs 1 to " +
+                                 std::to_string(regression_feature_count()) + " coefficients");
+  if (m.form == "loglinear_knn") {
+    const auto knn = need(k, "knn", where, source);
+    check_keys(knn, {"k", "scale", "points", "residuals"}, where + ".knn", source);
+    m.knn_k = need(knn, "k", where + ".knn", source).as<int>();
+    m.knn_scale = need(knn, "scale", where + ".knn", source).as<std::vector<double>>();
+    m.knn_residuals = need(knn, "residuals", where + ".knn", source).as<std::vector<double>>();
+    m.knn_points =
+        need(knn, "points", where + ".knn", source).as<std::vector<std::vector<double>>>();
+    const size_t dim = log_feature_names().size() - 1;
+    if (m.knn_scale.size() != dim || m.knn_points.size() != m.knn_residuals.size())
+      throw InputError(source, where + ".knn: scale needs " + std::to_string(dim) +
+                                   " values and one residual per point");
+    for (const auto& pt : m.knn_points)
+      if (pt.size() != dim)
+        throw InputError(source,
+                         where + ".knn: every point needs " + std::to_string(dim) + " values");
+    build_knn_index(m);
+  }
+  if (const auto st = k["stats"]) {
+    check_keys(st, {"samples", "cv_mape_pct", "train_mape_pct", "candidates"}, where + ".stats",
+               source);
+    m.stats.samples = st["samples"] ? st["samples"].as<int>() : 0;
+    m.stats.cv_mape_pct = st["cv_mape_pct"] ? st["cv_mape_pct"].as<double>() : 0;
+    m.stats.train_mape_pct = st["train_mape_pct"] ? st["train_mape_pct"].as<double>() : 0;
+    if (st["candidates"])
+      m.stats.candidates_cv_mape_pct = st["candidates"].as<std::map<std::string, double>>();
+  }
+  return m;
+}
+
+
 }  // namespace
 
 const KindModel* DeviceProfile::model_for(const std::string& kind) const {
@@ -136,7 +245,9 @@ std::string profile_to_yaml(const DeviceProfile& p) {
   out << YAML::Key << "reference_ms" << YAML::Value << p.reference_ms;
   out << YAML::Key << "memory" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "llc_bytes" << YAML::Value << p.llc_bytes << YAML::Key << "weight_stream_GBps"
-      << YAML::Value << p.weight_stream_GBps << YAML::EndMap;
+      << YAML::Value << p.weight_stream_GBps;
+  if (p.input_copy_GBps > 0) out << YAML::Key << "input_copy_GBps" << YAML::Value << p.input_copy_GBps;
+  out << YAML::EndMap;
   out << YAML::Key << "power" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "source" << YAML::Value << p.power.source << YAML::Key << "active_W" << YAML::Value
       << p.power.active_W << YAML::Key << "idle_W" << YAML::Value << p.power.idle_W << YAML::EndMap;
@@ -162,36 +273,8 @@ std::string profile_to_yaml(const DeviceProfile& p) {
   out << YAML::EndMap;
   out << YAML::Key << "kinds" << YAML::Value << YAML::BeginMap;
   for (const auto& [kind, m] : p.kinds) {
-    out << YAML::Key << kind << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "form" << YAML::Value << m.form;
-    if (!m.roofline.empty()) {
-      out << YAML::Key << "roofline" << YAML::Value;
-      emit_doubles(out, m.roofline);
-    }
-    if (!m.loglinear.empty()) {
-      out << YAML::Key << "loglinear" << YAML::Value;
-      emit_doubles(out, m.loglinear);
-    }
-    if (m.form == "loglinear_knn") {
-      out << YAML::Key << "knn" << YAML::Value << YAML::BeginMap << YAML::Key << "k" << YAML::Value
-          << m.knn_k;
-      out << YAML::Key << "scale" << YAML::Value;
-      emit_doubles(out, m.knn_scale);
-      out << YAML::Key << "residuals" << YAML::Value;
-      emit_doubles(out, m.knn_residuals);
-      out << YAML::Key << "points" << YAML::Value << YAML::BeginSeq;
-      for (const auto& pt : m.knn_points) emit_doubles(out, pt);
-      out << YAML::EndSeq << YAML::EndMap;
-    }
-    out << YAML::Key << "stats" << YAML::Value << YAML::BeginMap << YAML::Key << "samples"
-        << YAML::Value << m.stats.samples << YAML::Key << "cv_mape_pct" << YAML::Value
-        << m.stats.cv_mape_pct << YAML::Key << "train_mape_pct" << YAML::Value
-        << m.stats.train_mape_pct << YAML::Key << "candidates" << YAML::Value << YAML::Flow
-        << YAML::BeginMap;
-    for (const auto& [form, pct] : m.stats.candidates_cv_mape_pct)
-      out << YAML::Key << form << YAML::Value << pct;
-    out << YAML::EndMap << YAML::EndMap;
-    out << YAML::EndMap;
+    out << YAML::Key << kind << YAML::Value;
+    emit_kind_model(out, m);
   }
   out << YAML::EndMap;
   out << YAML::Key << "provenance" << YAML::Value << YAML::BeginMap;
@@ -242,11 +325,14 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
     p.run_overhead_ms = need(root, "run_overhead_ms", "the profile", source).as<double>();
     p.reference_ms = root["reference_ms"] ? root["reference_ms"].as<double>() : 0.0;
     if (const auto memory = root["memory"]) {
-      check_keys(memory, {"llc_bytes", "weight_stream_GBps"}, "memory", source);
+      check_keys(memory, {"llc_bytes", "weight_stream_GBps", "input_copy_GBps"}, "memory", source);
       p.llc_bytes = need(memory, "llc_bytes", "memory", source).as<double>();
       p.weight_stream_GBps = need(memory, "weight_stream_GBps", "memory", source).as<double>();
-      if (p.llc_bytes < 0 || p.weight_stream_GBps < 0)
-        throw InputError(source, "memory: llc_bytes and weight_stream_GBps must be >= 0");
+      p.input_copy_GBps =
+          memory["input_copy_GBps"] ? memory["input_copy_GBps"].as<double>() : 0.0;
+      if (p.llc_bytes < 0 || p.weight_stream_GBps < 0 || p.input_copy_GBps < 0)
+        throw InputError(
+            source, "memory: llc_bytes, weight_stream_GBps and input_copy_GBps must be >= 0");
     }
     if (const auto power = root["power"]) {
       check_keys(power, {"source", "active_W", "idle_W"}, "power", source);
@@ -289,49 +375,8 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       throw InputError(source, "'kinds' must be a mapping of layer kind to model");
     for (const auto& kv : kinds) {
       const std::string kind = kv.first.as<std::string>();
-      const YAML::Node k = kv.second;
       const std::string where = "kinds." + kind;
-      check_keys(k, {"form", "roofline", "loglinear", "knn", "stats"}, where, source);
-      KindModel m;
-      m.form = need(k, "form", where, source).as<std::string>();
-      if (m.form != "roofline" && m.form != "loglinear" && m.form != "loglinear_knn")
-        throw InputError(source, where + ".form '" + m.form +
-                                     "' is unknown (allowed: roofline, loglinear, loglinear_knn)");
-      if (k["roofline"]) m.roofline = k["roofline"].as<std::vector<double>>();
-      if (k["loglinear"]) m.loglinear = k["loglinear"].as<std::vector<double>>();
-      if (m.form == "roofline" && m.roofline.size() != 5)
-        throw InputError(source, where + ".roofline needs 5 coefficients");
-      if (m.form != "roofline" &&
-          (m.loglinear.empty() || m.loglinear.size() > regression_feature_count()))
-        throw InputError(source, where + ".loglinear needs 1 to " +
-                                     std::to_string(regression_feature_count()) + " coefficients");
-      if (m.form == "loglinear_knn") {
-        const auto knn = need(k, "knn", where, source);
-        check_keys(knn, {"k", "scale", "points", "residuals"}, where + ".knn", source);
-        m.knn_k = need(knn, "k", where + ".knn", source).as<int>();
-        m.knn_scale = need(knn, "scale", where + ".knn", source).as<std::vector<double>>();
-        m.knn_residuals = need(knn, "residuals", where + ".knn", source).as<std::vector<double>>();
-        m.knn_points =
-            need(knn, "points", where + ".knn", source).as<std::vector<std::vector<double>>>();
-        const size_t dim = log_feature_names().size() - 1;
-        if (m.knn_scale.size() != dim || m.knn_points.size() != m.knn_residuals.size())
-          throw InputError(source, where + ".knn: scale needs " + std::to_string(dim) +
-                                       " values and one residual per point");
-        for (const auto& pt : m.knn_points)
-          if (pt.size() != dim)
-            throw InputError(source,
-                             where + ".knn: every point needs " + std::to_string(dim) + " values");
-        build_knn_index(m);
-      }
-      if (const auto st = k["stats"]) {
-        check_keys(st, {"samples", "cv_mape_pct", "train_mape_pct", "candidates"}, where + ".stats",
-                   source);
-        m.stats.samples = st["samples"] ? st["samples"].as<int>() : 0;
-        m.stats.cv_mape_pct = st["cv_mape_pct"] ? st["cv_mape_pct"].as<double>() : 0;
-        m.stats.train_mape_pct = st["train_mape_pct"] ? st["train_mape_pct"].as<double>() : 0;
-        if (st["candidates"])
-          m.stats.candidates_cv_mape_pct = st["candidates"].as<std::map<std::string, double>>();
-      }
+      KindModel m = parse_kind_model(kv.second, where, source);
       p.kinds[kind] = std::move(m);
     }
     if (const auto prov = root["provenance"]) {

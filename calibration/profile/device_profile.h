@@ -6,9 +6,10 @@
 //   device: host-opencv-1t
 //   processor_kind: cpu
 //   engine: {name: opencv, version: 4.6.0, threads: 1}
-//   run_overhead_ms: 0.01              # per forward pass, outside every layer
+//   run_overhead_ms: 0.01              # per forward pass, outside every layer, plus:
 //   reference_ms: 2.9                  # optional: the reference kernel at calibration
-//   memory: {llc_bytes: .., weight_stream_GBps: ..}   # optional (stream probe, reference.h)
+//   memory: {llc_bytes: .., weight_stream_GBps: .., input_copy_GBps: ..}  # optional (stream
+//           probe, reference.h; input_copy_GBps: the model's inputs are copied in per run)
 //   power: {source: declared|rapl|meter|undeclared, active_W: .., idle_W: ..}
 //   fusion_rules: [{name, anchor_ops: [..], steps: [{ops: [..], optional: true}]}]
 //   fused_cost: {Conv+Relu: 0.6, ...}  # share of a fused op's standalone time still paid
@@ -55,6 +56,13 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // Kernels are measured alone, their weights warm in cache; inside a model whose weights exceed
   // the cache a layer cannot run faster than its weights stream from memory.
   double llc_bytes = 0, weight_stream_GBps = 0;
+  // Each forward pass copies the model's inputs into the engine: the per-run overhead grows with
+  // them (0: unknown, the overhead is run_overhead_ms alone).
+  double input_copy_GBps = 0;
+  // Time per forward pass outside every layer for a model with `input_bytes` of inputs.
+  double run_overhead_ms_for(double input_bytes) const {
+    return run_overhead_ms + (input_copy_GBps > 0 ? input_bytes / (input_copy_GBps * 1e6) : 0.0);
+  }
   ProfilePower power;
   FusionRules fusion;
   // Share of a fused op's standalone time that it still costs inside its anchor ("Conv+Relu").

@@ -26,16 +26,22 @@ void run_fit(const FitArgs& args) {
   const calib::DeviceProfile profile = calib::fit_profile(traces, options, &notes);
   for (const auto& n : notes) std::cerr << "fit: " << n << "\n";
   TextTable table({"kind", "samples", "form", "cv MAPE %", "train MAPE %", "roofline", "loglinear",
-                   "loglinear_knn"},
-                  {false, true, false, true, true, true, true, true});
+                   "loglinear_knn", "split"},
+                  {false, true, false, true, true, true, true, true, true});
   for (const auto& [kind, m] : profile.kinds) {
     auto cand = [&](const char* form) {
       auto it = m.stats.candidates_cv_mape_pct.find(form);
       return it == m.stats.candidates_cv_mape_pct.end() ? std::string("-") : fixed(it->second, 1);
     };
-    table.add_row({kind, std::to_string(m.stats.samples), m.form, fixed(m.stats.cv_mape_pct, 1),
+    // A split reads "split: log_in_spatial < 5.66 (287) loglinear_knn | roofline".
+    std::string form = m.form;
+    if (m.children.size() == 2)
+      form += ": " + calib::split_feature_names().at(m.split_feature) + " < " +
+              fixed(m.split_threshold, 2) + " (" + fixed(std::exp(m.split_threshold), 0) + ") " +
+              m.children[0].form + " | " + m.children[1].form;
+    table.add_row({kind, std::to_string(m.stats.samples), form, fixed(m.stats.cv_mape_pct, 1),
                    fixed(m.stats.train_mape_pct, 1), cand("roofline"), cand("loglinear"),
-                   cand("loglinear_knn")});
+                   cand("loglinear_knn"), cand("split")});
   }
   table.print(std::cout);
   std::cout << "fusion rules:";
@@ -57,6 +63,10 @@ void run_fit(const FitArgs& args) {
     std::cout << "weights stream from memory at " << fixed(profile.weight_stream_GBps, 1)
               << " GB/s beyond a " << fixed(profile.llc_bytes / 1048576.0, 0)
               << " MiB last-level cache\n";
+  std::cout << "per forward pass: " << fixed(profile.run_overhead_ms * 1000, 2) << " us";
+  if (profile.input_copy_GBps > 0)
+    std::cout << " + the inputs copied at " << fixed(profile.input_copy_GBps, 1) << " GB/s";
+  std::cout << "\n";
   write_file_atomically(args.output, calib::profile_to_yaml(profile));
   std::cerr << "fit: wrote " << args.output << " (device " << profile.device << ")\n";
 }

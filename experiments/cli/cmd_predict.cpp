@@ -41,7 +41,7 @@ void run_predict(const PredictArgs& args) {
     table.add_row({std::to_string(l.index), l.name, l.kind,
                    l.feasible ? fixed(l.latency_ms, 3) : "infeasible"});
   table.add_separator();
-  table.add_row({"", "total (incl. " + fixed(profile.run_overhead_ms, 3) + " ms per run)", "",
+  table.add_row({"", "total (incl. " + fixed(p.run_overhead_ms, 3) + " ms per run)", "",
                  fixed(p.total_ms, 3)});
   std::cout << p.model << " on " << p.device << "\n";
   table.print(std::cout);

@@ -2,6 +2,7 @@
 // a real layer maps back to the same spec.
 #include <gtest/gtest.h>
 
+#include "calibration/fit/features.h"
 #include "calibration/kernels/kernel_spec.h"
 #include "calibration/kernels/sampler.h"
 #include "traces/common/error.h"
@@ -50,6 +51,48 @@ TEST(KernelSpec, DepthwiseAndEveryOpBuild) {
       EXPECT_EQ(k.layer(0).kind, op) << s.key();
     }
   }
+}
+
+TEST(Features, DepthwiseSplitsByKernelSizeAndFallsBackToSmallerKernels) {
+  auto kind_of = [](const KernelSpec& s) {
+    return features_of(build_layer_graph(build_kernel(s), s.key()).layer(0)).kind;
+  };
+  EXPECT_EQ(kind_of(conv(32, 14, 32, 3, 1, 32)), "Conv.dw");
+  EXPECT_EQ(kind_of(conv(32, 14, 32, 5, 2, 32)), "Conv.dw.large");
+  EXPECT_EQ(kind_of(conv(32, 14, 32, 5, 1, 1)), "Conv");
+  EXPECT_EQ(kind_fallbacks("Conv.dw.large"),
+            (std::vector<std::string>{"Conv.dw.large", "Conv.dw", "Conv", "default"}));
+  // A trace written before the split reads as it would be written now.
+  LayerFeatures f;
+  f.kind = "Conv.dw";
+  f.kernel_area = 25;
+  EXPECT_EQ(features_from_json(features_to_json(f), "t").kind, "Conv.dw.large");
+  f.kernel_area = 9;
+  EXPECT_EQ(features_from_json(features_to_json(f), "t").kind, "Conv.dw");
+}
+
+TEST(Sampler, SpreadCoversTheDesignSpaceOfImageNetworks) {
+  std::mt19937 rng(3);
+  const auto specs = spread_specs("Conv", 400, rng, default_fusion_rules());
+  int large_maps = 0, narrow_large_maps = 0, depthwise_5x5 = 0, depthwise_over_7 = 0;
+  for (const auto& s : specs) {
+    if (s.input[1] == 3) continue;  // stems
+    EXPECT_GE(s.input[1], 8);
+    EXPECT_LE(s.input[1], 2048);
+    EXPECT_LE(s.input[2], 224);
+    if (s.input[2] >= 113) ++large_maps;  // beyond the old spread's 7-112
+    if (s.input[2] >= 100 && s.input[1] <= 64) ++narrow_large_maps;
+    if (s.group > 1 && s.group == s.input[1]) {
+      depthwise_5x5 += s.kernel_h == 5;
+      depthwise_over_7 += s.kernel_h > 7;
+      EXPECT_LE(s.stride, 2);
+    }
+  }
+  // VGG-16's 64x224x224 and Inception-V3's 32x147x147 layers have neighbours in the spread.
+  EXPECT_GE(large_maps, 20);
+  EXPECT_GE(narrow_large_maps, 10);
+  EXPECT_GE(depthwise_5x5, 10);
+  EXPECT_EQ(depthwise_over_7, 0);
 }
 
 TEST(KernelSpec, JsonRoundTripAndErrors) {

@@ -59,6 +59,57 @@ TEST(KindModel, LogLinearRecoversPowerLawAndCvChoosesIt) {
   EXPECT_EQ(m.stats.samples, 60);
 }
 
+// A depthwise 3x3 convolution whose engine switches to a 12x faster algorithm from 18x18 input
+// maps (OpenCV 4.6 at 1 thread: ~1 GMAC/s below, 7-17 GMAC/s from there), strides 1 and 2.
+LayerFeatures depthwise(double channels, double map, double stride) {
+  LayerFeatures f;
+  f.kind = "Conv.dw";
+  f.kernel_area = 9;
+  f.stride = stride;
+  f.in_channels_per_group = 1;
+  f.out_channels = channels;
+  const double out_map = std::floor((map - 1) / stride) + 1;
+  f.out_spatial = out_map * out_map;
+  f.input_bytes = 4 * channels * map * map;
+  f.output_bytes = 4 * channels * f.out_spatial;
+  f.weight_bytes = 4 * channels * 9;
+  f.macs = channels * f.out_spatial * 9;
+  return f;
+}
+
+double stepped_ms(const LayerFeatures& f, double map) {
+  return f.macs / (map >= 18 ? 12e6 : 1e6);  // MACs / (MACs per ms)
+}
+
+TEST(KindModel, SplitLearnsAStepInTheEnginesAlgorithmAndPredictsBothSides) {
+  std::vector<Sample> samples;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int i = 0; i < 240; ++i) {
+    const double map = std::round(std::exp(std::log(6.0) + u(rng) * std::log(112.0 / 6.0)));
+    const double channels = std::round(std::exp(std::log(16.0) + u(rng) * std::log(64.0)));
+    const double stride = u(rng) < 0.4 ? 2 : 1;
+    const LayerFeatures f = depthwise(channels, map, stride);
+    samples.push_back({f, stepped_ms(f, map)});
+  }
+  const KindModel m = fit_kind_model(samples, FitOptions{});
+  ASSERT_EQ(m.form, "split");
+  ASSERT_EQ(m.children.size(), 2u);
+  // The input map separates the algorithms for both strides (the output map does not): the
+  // threshold lies between 16x16 and 18x18.
+  EXPECT_EQ(split_feature_names().at(m.split_feature), "log_in_spatial");
+  EXPECT_GT(m.split_threshold, std::log(16.0 * 16.0));
+  EXPECT_LT(m.split_threshold, std::log(18.0 * 18.0));
+  EXPECT_LT(m.stats.cv_mape_pct, 10.0);
+  EXPECT_LT(m.stats.cv_mape_pct, m.stats.candidates_cv_mape_pct.at("loglinear_knn"));
+  // Unseen sizes on both sides of the step, each within 15 % (one smooth law misses them by 2-10x).
+  for (double map : {9.0, 15.0, 20.0, 40.0, 80.0})
+    for (double stride : {1.0, 2.0}) {
+      const LayerFeatures f = depthwise(100, map, stride);
+      EXPECT_NEAR(m.predict_ms(f) / stepped_ms(f, map), 1.0, 0.15) << map << " " << stride;
+    }
+}
+
 TEST(KindModel, FewSamplesStillPredictPositive) {
   std::vector<Sample> samples = {{conv_like(2e6, 1e5, 1e5, 1e4), 0.5}};
   const KindModel m = fit_kind_model(samples, FitOptions{});

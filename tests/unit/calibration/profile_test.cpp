@@ -1,6 +1,9 @@
 // Device profiles: YAML round trip, prediction through hw::LayerLatencyModel, strict parsing.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "calibration/fit/fit_profile.h"
 #include "calibration/profile/device_profile.h"
 #include "traces/common/error.h"
 
@@ -17,6 +20,7 @@ DeviceProfile sample_profile() {
   p.reference_ms = 2.5;
   p.llc_bytes = 32e6;
   p.weight_stream_GBps = 38.5;
+  p.input_copy_GBps = 50;
   p.fusion = {{"conv_bn_act", {"Conv"}, {{{"BatchNormalization"}, true}, {{"Relu"}, true}}}};
   p.fused_cost["Conv+Relu"] = 0.5;
   p.context_factor = {{"Conv", 1.1}};
@@ -37,6 +41,14 @@ DeviceProfile sample_profile() {
   knn.knn_points = {std::vector<double>(9, 0.0)};
   knn.knn_residuals = {0.2};
   p.kinds["Gemm"] = knn;
+  // Pooling split on the input map at 32x32: 0.1 ms per MB of input below, 0.3 ms per MB above.
+  KindModel split;
+  split.form = "split";
+  split.split_feature = 0;  // log_in_spatial
+  split.split_threshold = std::log(32.0 * 32.0);
+  split.children = {relu, relu};
+  split.children[1].roofline = {0.0, 0.0, 0.3, 0.0, 0.0};
+  p.kinds["MaxPool"] = split;
   return p;
 }
 
@@ -118,6 +130,9 @@ TEST(DeviceProfile, YamlRoundTrip) {
   EXPECT_EQ(q.llc_bytes, 32e6);
   EXPECT_EQ(q.context_factor, p.context_factor);
   EXPECT_EQ(q.weight_stream_GBps, 38.5);
+  EXPECT_EQ(q.input_copy_GBps, 50);
+  // 0.01 ms + 1 MB / (50 GB/s) = 0.01 + 0.02 ms.
+  EXPECT_NEAR(q.run_overhead_ms_for(1e6), 0.03, 1e-12);
   EXPECT_EQ(q.kinds.size(), p.kinds.size());
   EXPECT_NEAR(q.estimate(conv_layer(true)).latency_ms, p.estimate(conv_layer(true)).latency_ms,
               1e-9);
@@ -125,6 +140,16 @@ TEST(DeviceProfile, YamlRoundTrip) {
   gemm.kind = "Gemm";
   gemm.macs = 1'000'000;
   EXPECT_NEAR(q.estimate(gemm).latency_ms, p.estimate(gemm).latency_ms, 1e-9);
+  ASSERT_EQ(q.kinds.at("MaxPool").children.size(), 2u);
+  for (double map : {16.0, 64.0}) {
+    LayerFeatures f;
+    f.kind = "MaxPool";
+    f.out_channels = 8;
+    f.input_bytes = 4 * 8 * map * map;
+    // 16x16: 0.1 ms/MB x (8 KB in + 0 out); 64x64: 0.3 ms/MB x 131 KB in.
+    const double expected = (map < 32 ? 0.1 : 0.3) * f.input_bytes / 1e6;
+    EXPECT_NEAR(q.kinds.at("MaxPool").predict_ms(f), expected, 1e-12) << map;
+  }
 }
 
 void expect_error(const std::string& yaml, const std::string& fragment) {
@@ -154,9 +179,34 @@ TEST(DeviceProfile, BrokenProfilesGiveClearErrors) {
                "unknown key 'weight_stream_MBps' in memory");
   expect_error(with("Conv: 1.1", "Conv: 0"), "context_factor of 'Conv' must be > 0");
   expect_error(with("weight_stream_GBps: 38.5", "weight_stream_GBps: -1"), "must be >= 0");
+  expect_error(with("input_copy_GBps: 50", "input_copy_GBps: -2"), "must be >= 0");
   expect_error(with("form: roofline", "form: magic"), "form 'magic' is unknown");
+  expect_error(with("feature: log_in_spatial", "feature: log_colour"),
+               "kinds.MaxPool.split.feature 'log_colour' is unknown (allowed:");
+  expect_error(with("below:", "under:"), "unknown key 'under' in kinds.MaxPool.split");
   const std::string no_device = with("device: test-opencv-1t", "");
   expect_error(no_device, "lacks key 'device'");
+}
+
+TEST(DeviceProfile, RunOverheadIsAConstantPlusTheInputCopy) {
+  // Kernels' overhead (total - layer time): 0.4 us below 16 KB of input, 0.4 us + bytes at
+  // 50 GB/s from 64 KB to 4 MB, and an 8 MB kernel far off (an allocator spike: left out).
+  std::vector<std::pair<double, double>> overheads;
+  for (double kb : {1, 2, 4, 8, 12, 16}) overheads.emplace_back(kb * 1024, 0.0004);
+  for (double kb : {64, 256, 1024, 4096}) overheads.emplace_back(kb * 1024, 0.0004 + kb * 1024 / 50e6);
+  overheads.emplace_back(512 * 1024, 0.0004 + 512 * 1024 / 50e6);
+  overheads.emplace_back(8192 * 1024, 7.0);
+  DeviceProfile p;
+  fit_run_overhead(overheads, p);
+  EXPECT_NEAR(p.run_overhead_ms, 0.0004, 1e-12);
+  EXPECT_NEAR(p.input_copy_GBps, 50, 1e-9);
+  // A 224x224x3 float image: 0.4 us + 602,112 B / (50 GB/s) = 0.4 + 12.04 us.
+  EXPECT_NEAR(p.run_overhead_ms_for(602112), 0.0004 + 0.01204224, 1e-12);
+  // Too few small-input kernels: one median over all of them, no copy rate.
+  DeviceProfile q;
+  fit_run_overhead({{1024, 0.001}, {1e6, 0.002}, {2e6, 0.003}}, q);
+  EXPECT_EQ(q.run_overhead_ms, 0.002);
+  EXPECT_EQ(q.input_copy_GBps, 0);
 }
 
 }  // namespace
