@@ -274,13 +274,14 @@ struct SplitChoice {
 // features' best thresholds compete with a log-linear fit on each side.
 SplitChoice best_split(const std::vector<Sample>& samples, const FitOptions& options) {
   SplitChoice best;
-  best.sse = loglinear_sse(samples, options);
   const int n = static_cast<int>(samples.size());
   const KindModel global = fit_form("loglinear", samples, options);
   std::vector<double> residual(n);
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < n; ++i) {
     residual[i] = std::log(std::max(samples[i].latency_ms, 1e-6)) -
                   std::log(std::max(global.predict_ms(samples[i].features), 1e-9));
+    best.sse += residual[i] * residual[i];
+  }
   for (int feature = 0; feature < static_cast<int>(split_feature_names().size()); ++feature) {
     std::vector<std::pair<double, double>> by_value(n);  // (feature value, residual)
     for (int i = 0; i < n; ++i)
