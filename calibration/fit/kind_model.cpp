@@ -332,27 +332,42 @@ KindModel fit_split(const std::vector<Sample>& samples, const SplitChoice& split
 
 }  // namespace
 
+namespace {
+
+// k-fold cross-validated MAPE (percent) of the model `fit` makes from each fold's training kernels.
+template <class Fit>
+double cross_validated_mape_pct(const std::vector<Sample>& samples, int folds, const Fit& fit) {
+  const int n = static_cast<int>(samples.size());
+  double err_sum = 0;
+  for (int k = 0; k < folds; ++k) {
+    std::vector<Sample> train, test;
+    for (int i = 0; i < n; ++i) ((i * 7919 + 13) % folds == k ? test : train).push_back(samples[i]);
+    if (train.empty() || test.empty()) continue;
+    err_sum += mape_pct(fit(train), test) * test.size();
+  }
+  return err_sum / n;
+}
+
+KindModel with_stats(KindModel m, const std::vector<Sample>& samples, const std::string& chosen,
+                     const std::map<std::string, double>& cv) {
+  m.stats.samples = static_cast<int>(samples.size());
+  m.stats.cv_mape_pct = cv.at(chosen);
+  m.stats.train_mape_pct = mape_pct(m, samples);
+  m.stats.candidates_cv_mape_pct = cv;
+  return m;
+}
+
+}  // namespace
+
 KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& options) {
   const std::vector<std::string> forms = {"roofline", "loglinear", "loglinear_knn"};
   const int n = static_cast<int>(samples.size());
   const int folds = std::min(options.folds, n);
   std::map<std::string, double> cv;
-  for (const auto& form : forms) {
-    if (folds < 2) {
-      cv[form] = 0;
-      continue;
-    }
-    double err_sum = 0;
-    for (int k = 0; k < folds; ++k) {
-      std::vector<Sample> train, test;
-      for (int i = 0; i < n; ++i)
-        ((i * 7919 + 13) % folds == k ? test : train).push_back(samples[i]);
-      if (train.empty() || test.empty()) continue;
-      const KindModel m = fit_form(form, train, options);
-      err_sum += mape_pct(m, test) * test.size();
-    }
-    cv[form] = err_sum / n;
-  }
+  for (const auto& form : forms)
+    cv[form] = folds < 2 ? 0.0 : cross_validated_mape_pct(samples, folds, [&](const auto& train) {
+      return fit_form(form, train, options);
+    });
   std::string best = "roofline";
   for (const auto& form : forms)
     if (cv[form] < cv[best] - 1e-9) best = form;
@@ -361,31 +376,13 @@ KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& o
   if (options.allow_split && folds >= 2 && n >= 2 * options.min_split_side) {
     const SplitChoice split = best_split(samples, options);
     if (split.feature >= 0) {
-      double err_sum = 0;
-      for (int k = 0; k < folds; ++k) {
-        std::vector<Sample> train, test;
-        for (int i = 0; i < n; ++i)
-          ((i * 7919 + 13) % folds == k ? test : train).push_back(samples[i]);
-        if (train.empty() || test.empty()) continue;
-        err_sum += mape_pct(fit_split(train, split, options), test) * test.size();
-      }
-      cv["split"] = err_sum / n;
-      if (cv["split"] < cv[best] - 1e-9) {
-        KindModel m = fit_split(samples, split, options);
-        m.stats.samples = n;
-        m.stats.cv_mape_pct = cv["split"];
-        m.stats.train_mape_pct = mape_pct(m, samples);
-        m.stats.candidates_cv_mape_pct = cv;
-        return m;
-      }
+      cv["split"] = cross_validated_mape_pct(
+          samples, folds, [&](const auto& train) { return fit_split(train, split, options); });
+      if (cv["split"] < cv[best] - 1e-9)
+        return with_stats(fit_split(samples, split, options), samples, "split", cv);
     }
   }
-  KindModel m = fit_form(best, samples, options);
-  m.stats.samples = n;
-  m.stats.cv_mape_pct = cv[best];
-  m.stats.train_mape_pct = mape_pct(m, samples);
-  m.stats.candidates_cv_mape_pct = cv;
-  return m;
+  return with_stats(fit_form(best, samples, options), samples, best, cv);
 }
 
 }  // namespace dnntune::calib
