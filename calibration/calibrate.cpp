@@ -50,7 +50,17 @@ class Calibrator {
   std::optional<double> probe_time(const KernelSpec& spec, const std::string& node = "",
                                    double* node_ms = nullptr) {
     try {
-      auto loaded = engine_.load(build_kernel(spec), "fusion probe " + spec.key());
+      return probe_time(build_kernel(spec), spec.key(), node, node_ms);
+    } catch (const std::exception& e) {
+      result_.warnings.push_back(std::string("fusion probe skipped: ") + spec.key() + ": " +
+                                 e.what());
+    }
+    return std::nullopt;
+  }
+  std::optional<double> probe_time(const onnx::ModelProto& model, const std::string& label,
+                                   const std::string& node, double* node_ms) {
+    try {
+      auto loaded = engine_.load(model, "fusion probe " + label);
       MeasureOptions m = options_.measure;
       m.min_repeats = 7;
       std::vector<double> medians, node_medians;
@@ -65,8 +75,7 @@ class Calibrator {
     } catch (const InputError& e) {
       result_.warnings.push_back(std::string("fusion probe skipped: ") + e.what());
     } catch (const std::exception& e) {
-      result_.warnings.push_back(std::string("fusion probe skipped: ") + spec.key() + ": " +
-                                 e.what());
+      result_.warnings.push_back(std::string("fusion probe skipped: ") + label + ": " + e.what());
     }
     return std::nullopt;
   }
@@ -81,6 +90,17 @@ class Calibrator {
       auto a = probe_time(k.a), b = probe_time(k.b), ab = probe_time(k.ab, b_node, &b_in_ab);
       if (a && b && ab)
         result_.trace.fusion.push_back({pair.anchor, pair.next, *a, *b, *ab, b_in_ab});
+      report("fusion");
+    }
+    // Concat written in place by its branches (fusion_learning.h): a is AB without the Concat.
+    if (!out_of_time(0.15)) {
+      const ConcatProbe probe = concat_probe();
+      double concat_in_ab = -1;
+      const auto ab = probe_time(probe.branches_concat, "concat probe", "concat", &concat_in_ab);
+      const auto b = probe_time(probe.concat);
+      if (ab && b && concat_in_ab >= 0)
+        result_.trace.fusion.push_back(
+            {"Conv", "Concat", *ab - concat_in_ab, *b, *ab, concat_in_ab});
       report("fusion");
     }
     rules_ = learn_fusion_rules(result_.trace.fusion);

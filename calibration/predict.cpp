@@ -16,6 +16,25 @@ LoadOptions profile_load_options(const DeviceProfile& profile, LoadOptions base)
   return base;
 }
 
+std::vector<bool> concats_in_place(const LayerGraph& graph) {
+  std::vector<bool> in_place(graph.size(), false);
+  for (size_t i = 0; i < graph.size(); ++i) {
+    const Layer& layer = graph.layer(i);
+    if (layer.kind != "Concat" || layer.outputs.empty() || layer.inputs.empty()) continue;
+    const auto& out = layer.outputs[0].shape;
+    int64_t axis = layer.attributes.value("axis", int64_t{0});
+    if (axis < 0) axis += static_cast<int64_t>(out.size());
+    if (out.empty() || out[0] != 1 || axis != 1) continue;
+    bool ok = boost::in_degree(i, graph.dag) == layer.inputs.size();
+    for (auto [e, end] = boost::in_edges(i, graph.dag); ok && e != end; ++e) {
+      const size_t producer = boost::source(*e, graph.dag);
+      ok = boost::out_degree(producer, graph.dag) == 1 && !in_place[producer];
+    }
+    in_place[i] = ok;
+  }
+  return in_place;
+}
+
 ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& profile) {
   ModelPrediction p;
   p.model = graph.model_name;
@@ -25,9 +44,15 @@ ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& prof
   p.total_ms = p.run_overhead_ms;
   hw::ModelContext context;
   context.weight_bytes = static_cast<double>(graph.totals.weight_bytes);
+  // A Concat its branches write in place costs the share the concat probe measured.
+  const auto in_place_share = profile.fused_cost.find("Conv+Concat");
+  const std::vector<bool> in_place = in_place_share == profile.fused_cost.end()
+                                         ? std::vector<bool>(graph.size(), false)
+                                         : concats_in_place(graph);
   for (size_t i = 0; i < graph.size(); ++i) {
     const Layer& layer = graph.layer(i);
-    const hw::LayerEstimate e = profile.estimate(layer, context);
+    hw::LayerEstimate e = profile.estimate(layer, context);
+    if (in_place[i]) e.latency_ms *= in_place_share->second;
     LayerPrediction lp;
     lp.index = static_cast<int>(i);
     lp.name = layer.name;

@@ -44,6 +44,9 @@ std::map<std::string, double> learn_context_factors(
       auto it = alone.find(l.key);
       if (it == alone.end() || it->second->median_ms < DeviceProfile::kContextFloorMs) continue;
       const double t = it->second->median_ms;
+      // A layer the engine skipped inside the model (a Concat its branches wrote in place) is not
+      // slowed by its context: predict.h models it.
+      if (l.ms < kZeroNodeShare * t) continue;
       for (const std::string& kind : {it->second->features.kind, std::string("*")}) {
         Sums& s = sums[kind];
         s.in_model += std::clamp(l.ms, 0.5 * t, 2.0 * t);

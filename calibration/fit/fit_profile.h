@@ -39,7 +39,8 @@ struct FitProfileOptions {
 
 // Per feature kind, how much slower a layer runs inside a model than alone: over the layers of
 // the in-model records (skipping excluded models and slow-state runs) whose kernel among `kernels`
-// takes >= DeviceProfile::kContextFloorMs, sum of in-model times / sum of kernel times (each ratio
+// takes >= DeviceProfile::kContextFloorMs and that ran inside the model (not booked at under
+// kZeroNodeShare of the kernel's time), sum of in-model times / sum of kernel times (each ratio
 // clipped to [0.5, 2]); kinds with fewer than 5 such layers are left to "*", the ratio over all
 // layers.
 std::map<std::string, double> learn_context_factors(const std::vector<const KernelRecord*>& kernels,

@@ -40,6 +40,19 @@ struct FusionKernels {
 };
 FusionKernels fusion_kernels(const FusionPair& pair);
 
+// The concat probe: two 1x1 convolutions of one input, each feeding only a channel Concat (node
+// "concat") of their outputs, which feeds one more 1x1 convolution: the shape of SqueezeNet's fire
+// modules and GoogLeNet's inception branches. An engine may let each branch write into the concat's
+// output and skip the copy (OpenCV 4.6 does, and books the Concat at 0). Its FusionProbe is
+// ("Conv", "Concat") with a = ab minus the Concat's own time inside, so learn_fused_cost gives
+// "Conv+Concat" = the share of a standalone Concat such a concat still costs (predict.h applies
+// it).
+struct ConcatProbe {
+  onnx::ModelProto branches_concat;
+  KernelSpec concat;  // the same Concat alone, on graph inputs
+};
+ConcatProbe concat_probe();
+
 // Fusion rules of the engine: anchors Conv, Gemm, MatMul, Add, BatchNormalization absorb the
 // operators whose probes say "fused" (Conv and Gemm/MatMul keep their optional bias Add, which
 // every engine folds into the weights). Ops without a probe fall back to default_fusion_rules().

@@ -3,8 +3,12 @@
 
 #include <algorithm>
 
+#include "calibration/engines/opencv_engine.h"
 #include "calibration/fit/fusion_learning.h"
 #include "calibration/kernels/sampler.h"
+#include "calibration/predict.h"
+#include "traces/onnx/model_loader.h"
+#include "traces/onnx/onnx_builder.h"
 
 namespace dnntune::calib {
 namespace {
@@ -34,6 +38,65 @@ TEST(FusionLearning, RulesFollowProbes) {
   ASSERT_TRUE(cost.count("Conv+Relu"));
   EXPECT_NEAR(cost.at("Conv+Relu"), 0.25, 1e-9);
   EXPECT_FALSE(cost.count("Conv+Sigmoid"));
+}
+
+// x -> two 1x1 conv branches -> Concat -> (optionally) a second Concat with a third branch; with
+// `shared`, the left branch also feeds a Relu that is a model output.
+LayerGraph branches_graph(bool shared, bool nested) {
+  OnnxBuilder b("branches", WeightFill::kNone);
+  const std::string x = b.add_input("x", {1, 8, 14, 14});
+  const ConvSpec one;
+  const std::string left = b.conv("left", x, 8, 8, one);
+  const std::string right = b.conv("right", x, 8, 8, one);
+  std::string y = b.concat("inner", {left, right}, 1);
+  if (nested) y = b.concat("outer", {y, b.conv("third", x, 8, 8, one)}, 1);
+  b.add_output(b.conv("after", y, nested ? 24 : 16, 8, one));
+  if (shared) b.add_output(b.relu("tap", left));
+  return build_layer_graph(b.finish(), "branches");
+}
+
+bool in_place_by_name(const LayerGraph& g, const std::string& name) {
+  const std::vector<bool> in_place = concats_in_place(g);
+  for (size_t i = 0; i < g.size(); ++i)
+    if (g.layer(i).name == name) return in_place[i];
+  ADD_FAILURE() << "no layer " << name;
+  return false;
+}
+
+TEST(ConcatInPlace, OnlyWhenEveryInputFeedsNothingElseAndIsNotItselfInPlace) {
+  EXPECT_TRUE(in_place_by_name(branches_graph(false, false), "inner"));
+  EXPECT_FALSE(in_place_by_name(branches_graph(true, false), "inner"));  // left also feeds tap
+  const LayerGraph nested = branches_graph(false, true);
+  EXPECT_TRUE(in_place_by_name(nested, "inner"));
+  EXPECT_FALSE(in_place_by_name(nested, "outer"));  // one input is an in-place concat
+}
+
+TEST(ConcatInPlace, PredictionPaysTheLearnedShare) {
+  // A probe where the engine booked the Concat at 0 inside: "Conv+Concat" share (ab - a) / b = 0.
+  const auto cost = learn_fused_cost({{"Conv", "Concat", 0.24, 0.0127, 0.24, 0.0}});
+  ASSERT_TRUE(cost.count("Conv+Concat"));
+  EXPECT_EQ(cost.at("Conv+Concat"), 0.0);
+  DeviceProfile p;
+  KindModel flat;
+  flat.form = "roofline";
+  flat.roofline = {0.01, 0.0, 0.0, 0.0, 0.0};  // every layer 0.01 ms
+  p.kinds["default"] = flat;
+  const LayerGraph g = branches_graph(false, false);  // left, right, inner, after
+  EXPECT_NEAR(predict_model(g, p).total_ms, 4 * 0.01, 1e-12);
+  p.fused_cost = cost;
+  EXPECT_NEAR(predict_model(g, p).total_ms, 3 * 0.01, 1e-12);
+}
+
+TEST(ConcatInPlace, OpenCvWritesTheProbesConcatInPlace) {
+  // The probe as calibrate measures it: OpenCV 4.6 books its Concat at 0.
+  OpenCvEngine engine(1);
+  const ConcatProbe probe = concat_probe();
+  auto loaded = engine.load(probe.branches_concat, "concat probe");
+  loaded->run();
+  const RunTiming t = loaded->run();
+  ASSERT_TRUE(t.node_ms.count("concat"));
+  EXPECT_LT(t.node_ms.at("concat"), 0.001);
+  EXPECT_GT(t.node_ms.at("left"), 0.0);
 }
 
 }  // namespace
