@@ -25,6 +25,10 @@ std::vector<bool> concats_in_place(const LayerGraph& graph) {
     int64_t axis = layer.attributes.value("axis", int64_t{0});
     if (axis < 0) axis += static_cast<int64_t>(out.size());
     if (out.empty() || out[0] != 1 || axis != 1) continue;
+    const std::string& name = layer.outputs[0].name;
+    if (std::any_of(graph.outputs.begin(), graph.outputs.end(),
+                    [&](const TensorInfo& t) { return t.name == name; }))
+      continue;  // OpenCV copies a concat that is the network's output (fusion_learning.h)
     bool ok = boost::in_degree(i, graph.dag) == layer.inputs.size();
     for (auto [e, end] = boost::in_edges(i, graph.dag); ok && e != end; ++e) {
       const size_t producer = boost::source(*e, graph.dag);

@@ -34,12 +34,12 @@ struct ModelPrediction {
 // The load options that make the layer graph match the profile's engine (its fusion rules).
 LoadOptions profile_load_options(const DeviceProfile& profile, LoadOptions base = {});
 
-// Per layer: a channel Concat (axis 1, batch 1) whose every input comes from a layer that feeds
-// nothing else, itself not such a Concat. OpenCV 4.6 then lets the producers write into the
-// concat's output and skips the copy (dnn's "concat optimization"); a profile whose concat probe
-// found that (fused_cost "Conv+Concat") predicts such a Concat at that share of its time alone.
-// SqueezeNet's fire modules and GoogLeNet's and Inception's blocks qualify; DenseNet's concats,
-// whose inputs feed later blocks too, do not.
+// Per layer: a channel Concat (axis 1, batch 1), not a model output, whose every input comes from
+// a layer that feeds nothing else, itself not such a Concat. OpenCV 4.6 then lets the producers
+// write into the concat's output and skips the copy (dnn's "concat optimization"); a profile whose
+// concat probe found that (fused_cost "Conv+Concat") predicts such a Concat at that share of its
+// time alone. SqueezeNet's fire modules and GoogLeNet's and Inception's blocks qualify; DenseNet's
+// concats, whose inputs feed later blocks too, do not.
 std::vector<bool> concats_in_place(const LayerGraph& graph);
 
 ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& profile);

@@ -42,7 +42,7 @@ TEST(FusionLearning, RulesFollowProbes) {
 
 // x -> two 1x1 conv branches -> Concat -> (optionally) a second Concat with a third branch; with
 // `shared`, the left branch also feeds a Relu that is a model output.
-LayerGraph branches_graph(bool shared, bool nested) {
+LayerGraph branches_graph(bool shared, bool nested, bool concat_is_output = false) {
   OnnxBuilder b("branches", WeightFill::kNone);
   const std::string x = b.add_input("x", {1, 8, 14, 14});
   const ConvSpec one;
@@ -50,7 +50,7 @@ LayerGraph branches_graph(bool shared, bool nested) {
   const std::string right = b.conv("right", x, 8, 8, one);
   std::string y = b.concat("inner", {left, right}, 1);
   if (nested) y = b.concat("outer", {y, b.conv("third", x, 8, 8, one)}, 1);
-  b.add_output(b.conv("after", y, nested ? 24 : 16, 8, one));
+  b.add_output(concat_is_output ? y : b.conv("after", y, nested ? 24 : 16, 8, one));
   if (shared) b.add_output(b.relu("tap", left));
   return build_layer_graph(b.finish(), "branches");
 }
@@ -69,6 +69,7 @@ TEST(ConcatInPlace, OnlyWhenEveryInputFeedsNothingElseAndIsNotItselfInPlace) {
   const LayerGraph nested = branches_graph(false, true);
   EXPECT_TRUE(in_place_by_name(nested, "inner"));
   EXPECT_FALSE(in_place_by_name(nested, "outer"));  // one input is an in-place concat
+  EXPECT_FALSE(in_place_by_name(branches_graph(false, false, true), "inner"));  // model output
 }
 
 TEST(ConcatInPlace, PredictionPaysTheLearnedShare) {
