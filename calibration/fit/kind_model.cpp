@@ -113,6 +113,12 @@ std::vector<double> fit_loglinear(const std::vector<Sample>& samples, double lam
   return coef;
 }
 
+// log(measured) - log(predicted) of one kernel, both floored away from 0.
+double log_residual(const KindModel& model, const Sample& s) {
+  return std::log(std::max(s.latency_ms, 1e-6)) -
+         std::log(std::max(model.predict_ms(s.features), 1e-9));
+}
+
 std::vector<double> standardized(const std::vector<double>& lf, const std::vector<double>& scale) {
   std::vector<double> z(scale.size());
   for (size_t j = 0; j < scale.size(); ++j) z[j] = lf[j + 1] / scale[j];
@@ -231,8 +237,7 @@ KindModel fit_form(const std::string& form, const std::vector<Sample>& samples,
     base.form = "loglinear";
     for (const auto& s : samples) {
       m.knn_points.push_back(standardized(log_features(s.features), m.knn_scale));
-      m.knn_residuals.push_back(std::log(std::max(s.latency_ms, 1e-6)) -
-                                std::log(std::max(base.predict_ms(s.features), 1e-9)));
+      m.knn_residuals.push_back(log_residual(base, s));
     }
     build_knn_index(m);
   }
@@ -253,11 +258,7 @@ namespace {
 double loglinear_sse(const std::vector<Sample>& samples, const FitOptions& options) {
   const KindModel m = fit_form("loglinear", samples, options);
   double sse = 0;
-  for (const auto& s : samples) {
-    const double r =
-        std::log(std::max(s.latency_ms, 1e-6)) - std::log(std::max(m.predict_ms(s.features), 1e-9));
-    sse += r * r;
-  }
+  for (const auto& s : samples) sse += std::pow(log_residual(m, s), 2);
   return sse;
 }
 
@@ -266,6 +267,16 @@ struct SplitChoice {
   double threshold = 0;
   double sse = 0;
 };
+
+// The samples below and at-or-above `threshold` of split feature `feature`.
+std::pair<std::vector<Sample>, std::vector<Sample>> partition(const std::vector<Sample>& samples,
+                                                              int feature, double threshold) {
+  std::pair<std::vector<Sample>, std::vector<Sample>> sides;
+  for (const auto& s : samples)
+    (split_feature_value(s.features, feature) < threshold ? sides.first : sides.second)
+        .push_back(s);
+  return sides;
+}
 
 // The split (feature, threshold midway between two kernels' values, each side >= min_split_side)
 // whose two log-linear fits leave the smallest squared log residual. Per feature the threshold is
@@ -278,8 +289,7 @@ SplitChoice best_split(const std::vector<Sample>& samples, const FitOptions& opt
   const KindModel global = fit_form("loglinear", samples, options);
   std::vector<double> residual(n);
   for (int i = 0; i < n; ++i) {
-    residual[i] = std::log(std::max(samples[i].latency_ms, 1e-6)) -
-                  std::log(std::max(global.predict_ms(samples[i].features), 1e-9));
+    residual[i] = log_residual(global, samples[i]);
     best.sse += residual[i] * residual[i];
   }
   for (int feature = 0; feature < static_cast<int>(split_feature_names().size()); ++feature) {
@@ -304,9 +314,7 @@ SplitChoice best_split(const std::vector<Sample>& samples, const FitOptions& opt
       }
     }
     if (best_score < 0) continue;
-    std::vector<Sample> below, above;
-    for (const auto& s : samples)
-      (split_feature_value(s.features, feature) < threshold ? below : above).push_back(s);
+    const auto [below, above] = partition(samples, feature, threshold);
     const double sse = loglinear_sse(below, options) + loglinear_sse(above, options);
     if (sse < best.sse) best = {feature, threshold, sse};
   }
@@ -317,9 +325,7 @@ KindModel fit_split(const std::vector<Sample>& samples, const SplitChoice& split
                     const FitOptions& options) {
   FitOptions child = options;
   child.allow_split = false;
-  std::vector<Sample> below, above;
-  for (const auto& s : samples)
-    (split_feature_value(s.features, split.feature) < split.threshold ? below : above).push_back(s);
+  const auto [below, above] = partition(samples, split.feature, split.threshold);
   KindModel m;
   m.form = "split";
   m.split_feature = split.feature;
@@ -329,10 +335,6 @@ KindModel fit_split(const std::vector<Sample>& samples, const SplitChoice& split
   m.children.push_back(fit_kind_model(above.empty() ? samples : above, child));
   return m;
 }
-
-}  // namespace
-
-namespace {
 
 // k-fold cross-validated MAPE (percent) of the model `fit` makes from each fold's training kernels.
 template <class Fit>
