@@ -16,6 +16,11 @@ int64_t attr_first(const nlohmann::json& attrs, const std::string& key, int64_t 
   return fallback;
 }
 
+// A depthwise convolution's kind: "Conv.dw" up to 3x3, "Conv.dw.large" beyond (features.h).
+const char* depthwise_kind(double kernel_area) {
+  return kernel_area > 9 ? "Conv.dw.large" : "Conv.dw";
+}
+
 double spatial(const std::vector<int64_t>& shape) {
   double s = 1;
   for (size_t i = 2; i < shape.size(); ++i) s *= static_cast<double>(shape[i]);
@@ -48,7 +53,7 @@ LayerFeatures features_of(const Layer& layer) {
     f.out_channels = static_cast<double>(w[0]);
     const int64_t group = w[1] > 0 ? in[1] / w[1] : 1;
     if (group > 1 && w[1] == 1)
-      f.kind = f.kernel_area > 9 ? "Conv.dw.large" : "Conv.dw";
+      f.kind = depthwise_kind(f.kernel_area);
     else if (w[2] == 1 && w[3] == 1)
       f.kind = "Conv.1x1";
   } else if ((layer.kind == "Gemm" || layer.kind == "MatMul") && !in.empty() && !out.empty()) {
@@ -101,7 +106,7 @@ LayerFeatures features_from_json(const nlohmann::json& j, const std::string& fil
   f.fused_ops = static_cast<int>(num("fused_ops"));
   // Traces written before depthwise convolutions were split by kernel size read as they would be
   // written now.
-  if (f.kind == "Conv.dw" && f.kernel_area > 9) f.kind = "Conv.dw.large";
+  if (f.kind == "Conv.dw") f.kind = depthwise_kind(f.kernel_area);
   return f;
 }
 

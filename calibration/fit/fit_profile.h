@@ -55,12 +55,13 @@ bool is_excluded(const KernelRecord& k, const FitProfileOptions& options);
 // at which the rest grows with the input between kCopyRateMinBytes and kCopyRateMaxBytes (above
 // it, one calibration's overhead jumped to milliseconds: the engine's allocator, not the copy).
 // Fewer than five small-input kernels: the median over all and no copy rate, as before.
-// Kernels whose predicted fused tail exceeds this share of their time do not train their anchor.
-inline constexpr double kMaxTailShare = 0.5;
 inline constexpr double kSmallInputBytes = 16 * 1024;
 inline constexpr double kCopyRateMinBytes = 64 * 1024;
 inline constexpr double kCopyRateMaxBytes = 4 * 1024 * 1024;
 void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, DeviceProfile& p);
+
+// Kernels whose predicted fused tail exceeds this share of their time do not train their anchor.
+inline constexpr double kMaxTailShare = 0.5;
 
 // Throws InputError when traces disagree on engine/threads or hold no kernels.
 DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces,
