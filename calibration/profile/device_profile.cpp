@@ -100,16 +100,13 @@ KindModel parse_kind_model(const YAML::Node& k, const std::string& where,
     const auto it = std::find(names.begin(), names.end(), feature);
     if (it == names.end())
       throw InputError(source, where + ".split.feature '" + feature + "' is unknown (allowed: " +
-                                   join(std::set<std::string>(names.begin(), names.end())) +
-                                   ")");
+                                   join(std::set<std::string>(names.begin(), names.end())) + ")");
     m.split_feature = static_cast<int>(it - names.begin());
     m.split_threshold = need(split, "threshold", where + ".split", source).as<double>();
-    m.children.push_back(
-        parse_kind_model(need(split, "below", where + ".split", source), where + ".split.below",
-                         source));
-    m.children.push_back(
-        parse_kind_model(need(split, "above", where + ".split", source), where + ".split.above",
-                         source));
+    m.children.push_back(parse_kind_model(need(split, "below", where + ".split", source),
+                                          where + ".split.below", source));
+    m.children.push_back(parse_kind_model(need(split, "above", where + ".split", source),
+                                          where + ".split.above", source));
   } else if (m.form != "roofline" && m.form != "loglinear" && m.form != "loglinear_knn") {
     throw InputError(source,
                      where + ".form '" + m.form +
@@ -152,7 +149,6 @@ KindModel parse_kind_model(const YAML::Node& k, const std::string& where,
   }
   return m;
 }
-
 
 }  // namespace
 
@@ -246,7 +242,8 @@ std::string profile_to_yaml(const DeviceProfile& p) {
   out << YAML::Key << "memory" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "llc_bytes" << YAML::Value << p.llc_bytes << YAML::Key << "weight_stream_GBps"
       << YAML::Value << p.weight_stream_GBps;
-  if (p.input_copy_GBps > 0) out << YAML::Key << "input_copy_GBps" << YAML::Value << p.input_copy_GBps;
+  if (p.input_copy_GBps > 0)
+    out << YAML::Key << "input_copy_GBps" << YAML::Value << p.input_copy_GBps;
   out << YAML::EndMap;
   out << YAML::Key << "power" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "source" << YAML::Value << p.power.source << YAML::Key << "active_W" << YAML::Value
@@ -328,11 +325,10 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       check_keys(memory, {"llc_bytes", "weight_stream_GBps", "input_copy_GBps"}, "memory", source);
       p.llc_bytes = need(memory, "llc_bytes", "memory", source).as<double>();
       p.weight_stream_GBps = need(memory, "weight_stream_GBps", "memory", source).as<double>();
-      p.input_copy_GBps =
-          memory["input_copy_GBps"] ? memory["input_copy_GBps"].as<double>() : 0.0;
+      p.input_copy_GBps = memory["input_copy_GBps"] ? memory["input_copy_GBps"].as<double>() : 0.0;
       if (p.llc_bytes < 0 || p.weight_stream_GBps < 0 || p.input_copy_GBps < 0)
-        throw InputError(
-            source, "memory: llc_bytes, weight_stream_GBps and input_copy_GBps must be >= 0");
+        throw InputError(source,
+                         "memory: llc_bytes, weight_stream_GBps and input_copy_GBps must be >= 0");
     }
     if (const auto power = root["power"]) {
       check_keys(power, {"source", "active_W", "idle_W"}, "power", source);

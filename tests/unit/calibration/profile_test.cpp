@@ -193,7 +193,8 @@ TEST(DeviceProfile, RunOverheadIsAConstantPlusTheInputCopy) {
   // 50 GB/s from 64 KB to 4 MB, and an 8 MB kernel far off (an allocator spike: left out).
   std::vector<std::pair<double, double>> overheads;
   for (double kb : {1, 2, 4, 8, 12, 16}) overheads.emplace_back(kb * 1024, 0.0004);
-  for (double kb : {64, 256, 1024, 4096}) overheads.emplace_back(kb * 1024, 0.0004 + kb * 1024 / 50e6);
+  for (double kb : {64, 256, 1024, 4096})
+    overheads.emplace_back(kb * 1024, 0.0004 + kb * 1024 / 50e6);
   overheads.emplace_back(512 * 1024, 0.0004 + 512 * 1024 / 50e6);
   overheads.emplace_back(8192 * 1024, 7.0);
   DeviceProfile p;
