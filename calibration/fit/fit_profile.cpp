@@ -61,6 +61,38 @@ std::map<std::string, double> learn_context_factors(
   return factors;
 }
 
+double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,
+                               const std::vector<InModelRecord>& in_model,
+                               const std::vector<std::string>& exclude_models, double llc_bytes) {
+  if (llc_bytes <= 0) return 0;
+  std::map<std::string, const KernelRecord*> shape;  // key -> any kernel of that configuration
+  for (const KernelRecord* k : kernels) shape.emplace(k->spec.key(), k);
+  double bytes = 0, ms = 0;
+  int layers = 0;
+  for (const auto& m : in_model) {
+    if (slow_state(m.state_ratio) ||
+        std::find(exclude_models.begin(), exclude_models.end(), m.model) != exclude_models.end())
+      continue;
+    double model_weight_bytes = 0;
+    for (const auto& l : m.layers)
+      if (auto it = shape.find(l.key); it != shape.end())
+        model_weight_bytes += it->second->features.weight_bytes;
+    if (model_weight_bytes <= llc_bytes) continue;
+    for (const auto& l : m.layers) {
+      auto it = shape.find(l.key);
+      if (it == shape.end() || l.ms <= 0) continue;
+      const LayerFeatures& f = it->second->features;
+      if (f.weight_bytes < kStreamMinWeightBytes ||
+          f.macs > kStreamMaxMacsPerWeightByte * f.weight_bytes)
+        continue;
+      bytes += f.weight_bytes;
+      ms += l.ms;
+      ++layers;
+    }
+  }
+  return layers >= kStreamMinLayers ? bytes / (ms * 1e6) : 0.0;
+}
+
 void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, DeviceProfile& p) {
   // The wall clock of a forward pass exceeds the sum of its layers by a constant plus the copy of
   // the inputs into the engine. One calibration, 1 thread: 0.35-0.46 us per pass below 4 KB of
@@ -145,6 +177,11 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     in_model.insert(in_model.end(), trace.in_model.begin(), trace.in_model.end());
   if (options.context_factors)
     p.context_factor = learn_context_factors(records, in_model, options.exclude_models);
+  std::vector<const KernelRecord*> every_kernel;  // shapes only: held-out ones included
+  for (const auto& [path, trace] : traces)
+    for (const auto& k : trace.kernels) every_kernel.push_back(&k);
+  p.model_stream_GBps =
+      learn_model_stream_GBps(every_kernel, in_model, options.exclude_models, p.llc_bytes);
   p.fusion = learn_fusion_rules(probes);
   p.fused_cost = learn_fused_cost(probes);
   // Standalone ops first: a kernel with a fused activation trains its anchor's model on its time

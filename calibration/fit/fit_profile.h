@@ -47,6 +47,24 @@ std::map<std::string, double> learn_context_factors(const std::vector<const Kern
                                                     const std::vector<InModelRecord>& in_model,
                                                     const std::vector<std::string>& exclude_models);
 
+// The rate at which weight-bound layers read their weights inside a model whose weights exceed
+// `llc_bytes`: over the in-model records (skipping excluded models and slow-state runs) whose
+// layers' kernels (looked up by key among `kernels`, measured or not: only their shapes are used)
+// sum to more than `llc_bytes` of weights, the layers with at least kStreamMinWeightBytes of
+// weights and at most kStreamMaxMacsPerWeightByte MACs per weight byte (a batch-1 Gemm does 0.25):
+// sum of their weight bytes / sum of their in-model times, in GB/s. 0 when fewer than
+// kStreamMinLayers such layers ran. Why: alone, a kernel's weights stay warm in the cache between
+// repeats (a 16 MB Gemm ran at 105 GB/s, 1 thread); inside a model they stream from memory every
+// inference (31 GB/s for the same layer in AlexNet and VGG-16), and a large Gemm alone streams
+// faster than the same Gemm among other layers (2 threads: 64.5 GB/s alone, 44.5-51 inside
+// alexnet, vgg16 and mlp_wide). The stream probe's rate left mlp_wide -24 % at 2 threads.
+inline constexpr double kStreamMinWeightBytes = 1e6;
+inline constexpr double kStreamMaxMacsPerWeightByte = 0.5;
+inline constexpr int kStreamMinLayers = 3;
+double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,
+                               const std::vector<InModelRecord>& in_model,
+                               const std::vector<std::string>& exclude_models, double llc_bytes);
+
 // True when `options` leave kernel `k` out of the fit.
 bool is_excluded(const KernelRecord& k, const FitProfileOptions& options);
 
@@ -60,8 +78,14 @@ inline constexpr double kCopyRateMinBytes = 64 * 1024;
 inline constexpr double kCopyRateMaxBytes = 4 * 1024 * 1024;
 void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, DeviceProfile& p);
 
-// Kernels whose predicted fused tail exceeds this share of their time do not train their anchor.
-inline constexpr double kMaxTailShare = 0.5;
+// Kernels whose predicted fused tail exceeds this share of their time do not train their anchor:
+// the tail's cost inside the kernel comes from one fusion probe per pair (fused_cost), and its
+// error lands whole on the anchor's sample. Kernel-level leave-one-model-out (`dnntune crossval`,
+// mean |error| over the 12 CNN and MLP models of four 1-thread traces, runs H, I, J and L):
+// 0.5: 2.88 / 3.12 / 2.88 / 3.39 %; 0.2: 2.19 / 3.07 / 2.86 / 2.91; 0.1: 2.82 / 2.92 / 2.55 /
+// 2.68; 0.05: 3.32 / 4.63 / 2.80 / 3.65 (too few kernels left). The measured leave-one-model-out
+// of runs H, J and L (refitted) went from 1, 2 and 3 models outside +-10 % to 0, 2 and 0.
+inline constexpr double kMaxTailShare = 0.1;
 
 // Throws InputError when traces disagree on engine/threads or hold no kernels.
 DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces,

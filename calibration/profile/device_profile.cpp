@@ -220,10 +220,15 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
     e.latency_ms *= 1.0 + ramp * (context_factor_for(f.kind) - 1.0);
   }
   e.power_W = power.active_W;
-  if (llc_bytes > 0 && weight_stream_GBps > 0 &&
-      std::max(context.weight_bytes, static_cast<double>(layer.weight_bytes)) > llc_bytes)
-    e.latency_ms = std::max(e.latency_ms,
-                            static_cast<double>(layer.weight_bytes) / (weight_stream_GBps * 1e6));
+  if (llc_bytes > 0) {
+    const bool model_streams = context.in_model && context.weight_bytes > llc_bytes;
+    const double rate = model_streams && model_stream_GBps > 0 ? model_stream_GBps
+                        : model_streams || static_cast<double>(layer.weight_bytes) > llc_bytes
+                            ? weight_stream_GBps
+                            : 0.0;
+    if (rate > 0)
+      e.latency_ms = std::max(e.latency_ms, static_cast<double>(layer.weight_bytes) / (rate * 1e6));
+  }
   return e;
 }
 
@@ -242,6 +247,8 @@ std::string profile_to_yaml(const DeviceProfile& p) {
   out << YAML::Key << "memory" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "llc_bytes" << YAML::Value << p.llc_bytes << YAML::Key << "weight_stream_GBps"
       << YAML::Value << p.weight_stream_GBps;
+  if (p.model_stream_GBps > 0)
+    out << YAML::Key << "model_stream_GBps" << YAML::Value << p.model_stream_GBps;
   if (p.input_copy_GBps > 0)
     out << YAML::Key << "input_copy_GBps" << YAML::Value << p.input_copy_GBps;
   out << YAML::EndMap;
@@ -322,13 +329,19 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
     p.run_overhead_ms = need(root, "run_overhead_ms", "the profile", source).as<double>();
     p.reference_ms = root["reference_ms"] ? root["reference_ms"].as<double>() : 0.0;
     if (const auto memory = root["memory"]) {
-      check_keys(memory, {"llc_bytes", "weight_stream_GBps", "input_copy_GBps"}, "memory", source);
+      check_keys(memory,
+                 {"llc_bytes", "weight_stream_GBps", "model_stream_GBps", "input_copy_GBps"},
+                 "memory", source);
       p.llc_bytes = need(memory, "llc_bytes", "memory", source).as<double>();
       p.weight_stream_GBps = need(memory, "weight_stream_GBps", "memory", source).as<double>();
+      p.model_stream_GBps =
+          memory["model_stream_GBps"] ? memory["model_stream_GBps"].as<double>() : 0.0;
       p.input_copy_GBps = memory["input_copy_GBps"] ? memory["input_copy_GBps"].as<double>() : 0.0;
-      if (p.llc_bytes < 0 || p.weight_stream_GBps < 0 || p.input_copy_GBps < 0)
+      if (p.llc_bytes < 0 || p.weight_stream_GBps < 0 || p.model_stream_GBps < 0 ||
+          p.input_copy_GBps < 0)
         throw InputError(source,
-                         "memory: llc_bytes, weight_stream_GBps and input_copy_GBps must be >= 0");
+                         "memory: llc_bytes, weight_stream_GBps, model_stream_GBps and "
+                         "input_copy_GBps must be >= 0");
     }
     if (const auto power = root["power"]) {
       check_keys(power, {"source", "active_W", "idle_W"}, "power", source);

@@ -8,8 +8,9 @@
 //   engine: {name: opencv, version: 4.6.0, threads: 1}
 //   run_overhead_ms: 0.01              # per forward pass, outside every layer, plus:
 //   reference_ms: 2.9                  # optional: the reference kernel at calibration
-//   memory: {llc_bytes: .., weight_stream_GBps: .., input_copy_GBps: ..}  # optional (stream
-//           probe, reference.h; input_copy_GBps: the model's inputs are copied in per run)
+//   memory: {llc_bytes: .., weight_stream_GBps: .., model_stream_GBps: .., input_copy_GBps: ..}
+//           # optional (weight_stream: the stream probe, reference.h; model_stream: weights read
+//           # inside whole-model runs, optional; input_copy: the inputs are copied in per run)
 //   power: {source: declared|rapl|meter|undeclared, active_W: .., idle_W: ..}
 //   fusion_rules: [{name, anchor_ops: [..], steps: [{ops: [..], optional: true}]}]
 //   fused_cost: {Conv+Relu: 0.6, ...}  # share of a fused op's standalone time still paid
@@ -56,6 +57,10 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // Kernels are measured alone, their weights warm in cache; inside a model whose weights exceed
   // the cache a layer cannot run faster than its weights stream from memory.
   double llc_bytes = 0, weight_stream_GBps = 0;
+  // The rate weight-bound layers (batch-1 Gemm) read their weights inside a model whose weights
+  // exceed llc_bytes, learned from the calibration's whole-model runs (learn_model_stream_GBps);
+  // 0 unknown: weight_stream_GBps bounds them instead.
+  double model_stream_GBps = 0;
   // Each forward pass copies the model's inputs into the engine: the per-run overhead grows with
   // them (0: unknown, the overhead is run_overhead_ms alone).
   double input_copy_GBps = 0;
@@ -86,9 +91,10 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // The layer alone, as a calibration kernel measures it.
   hw::LayerEstimate estimate(const Layer& layer) const override;
   // In a model (context.in_model): times the kind's context_factor (ramped in near
-  // kContextFloorMs); then bounded below by
-  // weight_bytes / weight_stream_GBps when the model's (or the layer's own) weights exceed
-  // llc_bytes.
+  // kContextFloorMs); then bounded below by weight_bytes / model_stream_GBps when the model's
+  // weights exceed llc_bytes (weight_stream_GBps when model_stream_GBps is unknown). Alone, or
+  // in a model that fits the cache, by weight_bytes / weight_stream_GBps when the layer's own
+  // weights exceed llc_bytes.
   hw::LayerEstimate estimate(const Layer& layer, const hw::ModelContext& context) const override;
   std::string describe() const override { return "profile(" + device + ")"; }
   // The model that estimate() uses for this feature kind, nullptr when none.

@@ -62,7 +62,11 @@ void run_fit(const FitArgs& args) {
   if (profile.weight_stream_GBps > 0)
     std::cout << "weights stream from memory at " << fixed(profile.weight_stream_GBps, 1)
               << " GB/s beyond a " << fixed(profile.llc_bytes / 1048576.0, 0)
-              << " MiB last-level cache\n";
+              << " MiB last-level cache";
+  if (profile.model_stream_GBps > 0)
+    std::cout << " (alone), at " << fixed(profile.model_stream_GBps, 1)
+              << " GB/s inside whole models";
+  if (profile.weight_stream_GBps > 0) std::cout << "\n";
   std::cout << "per forward pass: " << fixed(profile.run_overhead_ms * 1000, 2) << " us";
   if (profile.input_copy_GBps > 0)
     std::cout << " + the inputs copied at " << fixed(profile.input_copy_GBps, 1) << " GB/s";

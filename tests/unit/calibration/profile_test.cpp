@@ -20,6 +20,7 @@ DeviceProfile sample_profile() {
   p.reference_ms = 2.5;
   p.llc_bytes = 32e6;
   p.weight_stream_GBps = 38.5;
+  p.model_stream_GBps = 30;
   p.input_copy_GBps = 50;
   p.fusion = {{"conv_bn_act", {"Conv"}, {{{"BatchNormalization"}, true}, {{"Relu"}, true}}}};
   p.fused_cost["Conv+Relu"] = 0.5;
@@ -82,6 +83,7 @@ TEST(DeviceProfile, WeightsBeyondTheCacheStreamFromMemory) {
   p.context_factor.clear();  // the bound alone
   p.llc_bytes = 32e6;
   p.weight_stream_GBps = 40;
+  p.model_stream_GBps = 0;  // no in-model rate learned: the probe's bounds layers in models too
   Layer fc = conv_layer(false);
   fc.macs = 1'000'000;  // warm in cache: 0.01 + 0.002 * 1 = 0.012 ms
   fc.weight_bytes = 80'000'000;
@@ -95,6 +97,26 @@ TEST(DeviceProfile, WeightsBeyondTheCacheStreamFromMemory) {
   EXPECT_NEAR(p.estimate(fc, hw::ModelContext{10e6}).latency_ms, alone, 1e-12);
   p.weight_stream_GBps = 0;  // unknown rate: no bound
   EXPECT_NEAR(p.estimate(fc, hw::ModelContext{100e6}).latency_ms, alone, 1e-12);
+}
+
+TEST(DeviceProfile, InsideALargeModelWeightsStreamAtTheInModelRate) {
+  DeviceProfile p = sample_profile();
+  p.context_factor.clear();
+  p.llc_bytes = 32e6;
+  p.weight_stream_GBps = 40;
+  p.model_stream_GBps = 25;
+  Layer fc = conv_layer(false);
+  fc.macs = 1'000'000;
+  fc.weight_bytes = 4'000'000;
+  // In a 100 MB model: 4e6 B / (25e9 B/s) = 0.16 ms (the probe's rate would give 0.1).
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{100e6}).latency_ms, 0.16, 1e-9);
+  // In a model that fits the cache: no bound (0.012 ms, warm).
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{10e6}).latency_ms, 0.012, 1e-9);
+  // Alone, an 80 MB layer streams at the probe's rate: 80e6 / 40e9 s = 2 ms.
+  fc.weight_bytes = 80'000'000;
+  EXPECT_NEAR(p.estimate(fc).latency_ms, 2.0, 1e-9);
+  // Inside a model, at the in-model rate: 80e6 / 25e9 s = 3.2 ms.
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{100e6}).latency_ms, 3.2, 1e-9);
 }
 
 TEST(DeviceProfile, ContextFactorAppliesInsideAModelOnly) {
@@ -130,6 +152,7 @@ TEST(DeviceProfile, YamlRoundTrip) {
   EXPECT_EQ(q.llc_bytes, 32e6);
   EXPECT_EQ(q.context_factor, p.context_factor);
   EXPECT_EQ(q.weight_stream_GBps, 38.5);
+  EXPECT_EQ(q.model_stream_GBps, 30);
   EXPECT_EQ(q.input_copy_GBps, 50);
   // 0.01 ms + 1 MB / (50 GB/s) = 0.01 + 0.02 ms.
   EXPECT_NEAR(q.run_overhead_ms_for(1e6), 0.03, 1e-12);
@@ -180,6 +203,7 @@ TEST(DeviceProfile, BrokenProfilesGiveClearErrors) {
   expect_error(with("Conv: 1.1", "Conv: 0"), "context_factor of 'Conv' must be > 0");
   expect_error(with("weight_stream_GBps: 38.5", "weight_stream_GBps: -1"), "must be >= 0");
   expect_error(with("input_copy_GBps: 50", "input_copy_GBps: -2"), "must be >= 0");
+  expect_error(with("model_stream_GBps: 30", "model_stream_GBps: -3"), "must be >= 0");
   expect_error(with("form: roofline", "form: magic"), "form 'magic' is unknown");
   expect_error(with("feature: log_in_spatial", "feature: log_colour"),
                "kinds.MaxPool.split.feature 'log_colour' is unknown (allowed:");
