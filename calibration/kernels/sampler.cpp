@@ -45,9 +45,12 @@ std::vector<std::vector<double>> latin_hypercube(int n, int dims, std::mt19937& 
 // The design space image networks are drawn from, so that the spread covers what an unseen
 // architecture uses: half the feature maps on the ImageNet pyramids (224 and 299 halved), the
 // rest log-uniform over 7-224; channel counts that grow as the map shrinks, c ~ 32 (224/hw)^0.8
-// within 2^-3..2^3 of it (VGG: 64 at 224 to 512 at 14; ResNet-50: 64-256 at 56 to 512-2048 at
-// 7; MobileNet-V2: 16-96 at 112 to 160-1280 at 7; SqueezeNet: 16 at 55), three in four rounded to
-// a multiple of 8.
+// within 2^-5..2^3 of it (VGG: 64 at 224 to 512 at 14; ResNet-50: 64-256 at 56 to 512-2048 at
+// 7; MobileNet-V2: 16-96 at 112 to 160-1280 at 7), three in four rounded to a multiple of 8.
+// Below the trunk's width down to 2^-5 of it: the bottlenecks and branches of GoogLeNet (16-48
+// at 28-7), DenseNet (32 out at 56-7) and SqueezeNet (16-64 in at 55-13). With 2^-3 they had no
+// neighbour in the spread; held out of the fit, SqueezeNet's 3x3 expand layers were predicted
+// 10-20 % slow in four calibrations.
 // The spread before this drew 7-112 and 8-1024 independently: held out of the fit, the large
 // early layers (VGG-16's 64x224x224, Inception-V3's 32x147x147) were extrapolated 27-37 % slow.
 int64_t design_map_size(double u, double v) {
@@ -57,7 +60,7 @@ int64_t design_map_size(double u, double v) {
 
 int64_t design_channels(double u, int64_t map_size, double v) {
   const double typical = 32.0 * std::pow(224.0 / static_cast<double>(map_size), 0.8);
-  const double c = std::clamp(typical * std::exp2(-3.0 + 6.0 * u), 8.0, 2048.0);
+  const double c = std::clamp(typical * std::exp2(-5.0 + 8.0 * u), 8.0, 2048.0);
   return v < 0.75 ? std::max<int64_t>(8, 8 * std::llround(c / 8)) : round_channels(c);
 }
 
@@ -200,7 +203,7 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
                                      const FusionRules& rules) {
   std::vector<KernelSpec> out;
   if (n <= 0) return out;
-  const auto pts = latin_hypercube(n, 8, rng);
+  const auto pts = latin_hypercube(n, 10, rng);
   for (const auto& p : pts) {
     KernelSpec s;
     s.op = op;
@@ -213,13 +216,15 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
       const double kind = p[4];
       s.input = {1, c, hw, hw};
       s.kernel_h = s.kernel_w = k;
-      s.stride = k >= 7 && p[3] > 0.7 ? 4 : (p[3] > 0.6 ? 2 : 1);
-      s.out_channels = design_channels(p[3], hw, p[7]);
+      // Stride and output channels from separate dimensions: drawn from one, every strided
+      // kernel had more output channels than every unstrided one.
+      s.stride = k >= 7 && p[8] > 0.7 ? 4 : (p[8] > 0.6 ? 2 : 1);
+      s.out_channels = design_channels(p[3], hw, p[9]);
       if (kind < 0.25) {  // depthwise: 3x3, 5x5 (MnasNet, MobileNet-V3) and some 7x7, stride <= 2
         s.group = c;
         s.out_channels = c;
         s.kernel_h = s.kernel_w = p[2] < 0.65 ? 3 : (p[2] < 0.93 ? 5 : 7);
-        s.stride = p[3] > 0.6 ? 2 : 1;
+        s.stride = p[8] > 0.6 ? 2 : 1;
       } else if (kind < 0.33) {  // grouped
         s.group = 4;
         s.input[1] = std::max<int64_t>(1, c / 4) * 4;

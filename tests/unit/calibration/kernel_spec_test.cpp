@@ -75,6 +75,7 @@ TEST(Sampler, SpreadCoversTheDesignSpaceOfImageNetworks) {
   std::mt19937 rng(3);
   const auto specs = spread_specs("Conv", 400, rng, default_fusion_rules());
   int large_maps = 0, narrow_large_maps = 0, depthwise_5x5 = 0, depthwise_over_7 = 0;
+  int bottlenecks = 0, strided_narrow = 0;
   for (const auto& s : specs) {
     if (s.input[1] == 3) continue;  // stems
     EXPECT_GE(s.input[1], 8);
@@ -82,6 +83,8 @@ TEST(Sampler, SpreadCoversTheDesignSpaceOfImageNetworks) {
     EXPECT_LE(s.input[2], 224);
     if (s.input[2] >= 113) ++large_maps;  // beyond the old spread's 7-112
     if (s.input[2] >= 100 && s.input[1] <= 64) ++narrow_large_maps;
+    if (s.input[2] <= 28 && s.input[1] <= 48 && s.group == 1) ++bottlenecks;  // GoogLeNet's
+    if (s.stride == 2 && s.group == 1 && s.out_channels * 4 <= s.input[1]) ++strided_narrow;
     if (s.group > 1 && s.group == s.input[1]) {
       depthwise_5x5 += s.kernel_h == 5;
       depthwise_over_7 += s.kernel_h > 7;
@@ -93,6 +96,10 @@ TEST(Sampler, SpreadCoversTheDesignSpaceOfImageNetworks) {
   EXPECT_GE(narrow_large_maps, 10);
   EXPECT_GE(depthwise_5x5, 10);
   EXPECT_EQ(depthwise_over_7, 0);
+  // Narrow convolutions on small maps (GoogLeNet's 16-48 channel branches at 28-7), and strided
+  // ones that narrow the channels: stride and width are drawn independently.
+  EXPECT_GE(bottlenecks, 20);     // 30 of 382 (9 with the old range)
+  EXPECT_GE(strided_narrow, 12);  // 23 (1 with stride and width from one dimension)
 }
 
 TEST(KernelSpec, JsonRoundTripAndErrors) {
