@@ -75,7 +75,7 @@ TEST(Sampler, SpreadCoversTheDesignSpaceOfImageNetworks) {
   std::mt19937 rng(3);
   const auto specs = spread_specs("Conv", 400, rng, default_fusion_rules());
   int large_maps = 0, narrow_large_maps = 0, depthwise_5x5 = 0, depthwise_over_7 = 0;
-  int bottlenecks = 0, strided_narrow = 0;
+  int bottlenecks = 0, strided_narrow = 0, eight_out = 0;
   for (const auto& s : specs) {
     if (s.input[1] == 3) continue;  // stems
     EXPECT_GE(s.input[1], 8);
@@ -84,6 +84,7 @@ TEST(Sampler, SpreadCoversTheDesignSpaceOfImageNetworks) {
     if (s.input[2] >= 113) ++large_maps;  // beyond the old spread's 7-112
     if (s.input[2] >= 100 && s.input[1] <= 64) ++narrow_large_maps;
     if (s.input[2] <= 28 && s.input[1] <= 48 && s.group == 1) ++bottlenecks;  // GoogLeNet's
+    eight_out += s.out_channels == 8;
     if (s.stride == 2 && s.group == 1 && s.out_channels * 4 <= s.input[1]) ++strided_narrow;
     if (s.group > 1 && s.group == s.input[1]) {
       depthwise_5x5 += s.kernel_h == 5;
@@ -98,8 +99,11 @@ TEST(Sampler, SpreadCoversTheDesignSpaceOfImageNetworks) {
   EXPECT_EQ(depthwise_over_7, 0);
   // Narrow convolutions on small maps (GoogLeNet's 16-48 channel branches at 28-7), and strided
   // ones that narrow the channels: stride and width are drawn independently.
-  EXPECT_GE(bottlenecks, 20);     // 30 of 382 (9 with the old range)
-  EXPECT_GE(strided_narrow, 12);  // 23 (1 with stride and width from one dimension)
+  EXPECT_GE(bottlenecks, 20);  // 30 of 382 (9 with the old range)
+  EXPECT_GE(strided_narrow, 12);
+  // The narrowest width is drawn, not piled up at the clamp: 21 of 376 kernels have 8 output
+  // channels (rounding to multiples of 8 below 12), a fifth of them did with the clamp.
+  EXPECT_LE(eight_out, 30);  // 23 (1 with stride and width from one dimension)
 }
 
 TEST(KernelSpec, JsonRoundTripAndErrors) {
