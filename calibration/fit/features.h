@@ -58,6 +58,16 @@ void regression_features_into(const LayerFeatures& f, double* out);
 const std::vector<std::string>& split_feature_names();
 double split_feature_value(const LayerFeatures& f, int index);
 
+// A layer whose time is the reading of its weights: at least kStreamMinWeightBytes of them and at
+// most kStreamMaxMacsPerWeightByte MACs per weight byte (a batch-1 Gemm does 0.25; a convolution
+// does out_spatial / 4, 12 on a 7x7 map).
+inline constexpr double kStreamMinWeightBytes = 1e6;
+inline constexpr double kStreamMaxMacsPerWeightByte = 0.5;
+inline bool weight_bound(const LayerFeatures& f) {
+  return f.weight_bytes >= kStreamMinWeightBytes &&
+         f.macs <= kStreamMaxMacsPerWeightByte * f.weight_bytes;
+}
+
 // Kind keys that may stand in for a kind the profile has no model for, most specific first
 // (e.g. "Conv.1x1" -> "Conv", "MatMul" -> "Gemm"), ending with "default".
 std::vector<std::string> kind_fallbacks(const std::string& kind);

@@ -47,6 +47,7 @@ std::map<std::string, double> learn_context_factors(
       // A layer the engine skipped inside the model (a Concat its branches wrote in place) is not
       // slowed by its context: predict.h models it.
       if (l.ms < kZeroNodeShare * t) continue;
+      if (weight_bound(it->second->features)) continue;
       for (const std::string& kind : {it->second->features.kind, std::string("*")}) {
         Sums& s = sums[kind];
         s.in_model += std::clamp(l.ms, 0.5 * t, 2.0 * t);
@@ -67,30 +68,21 @@ double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,
   if (llc_bytes <= 0) return 0;
   std::map<std::string, const KernelRecord*> shape;  // key -> any kernel of that configuration
   for (const KernelRecord* k : kernels) shape.emplace(k->spec.key(), k);
-  double bytes = 0, ms = 0;
-  int layers = 0;
+  double fastest = 0;
   for (const auto& m : in_model) {
     if (slow_state(m.state_ratio) ||
         std::find(exclude_models.begin(), exclude_models.end(), m.model) != exclude_models.end())
       continue;
-    double model_weight_bytes = 0;
-    for (const auto& l : m.layers)
-      if (auto it = shape.find(l.key); it != shape.end())
-        model_weight_bytes += it->second->features.weight_bytes;
-    if (model_weight_bytes <= llc_bytes) continue;
+    double bytes = 0, ms = 0;  // of the model's weight-bound layers
     for (const auto& l : m.layers) {
       auto it = shape.find(l.key);
-      if (it == shape.end() || l.ms <= 0) continue;
-      const LayerFeatures& f = it->second->features;
-      if (f.weight_bytes < kStreamMinWeightBytes ||
-          f.macs > kStreamMaxMacsPerWeightByte * f.weight_bytes)
-        continue;
-      bytes += f.weight_bytes;
+      if (it == shape.end() || l.ms <= 0 || !weight_bound(it->second->features)) continue;
+      bytes += it->second->features.weight_bytes;
       ms += l.ms;
-      ++layers;
     }
+    if (bytes > llc_bytes) fastest = std::max(fastest, bytes / (ms * 1e6));
   }
-  return layers >= kStreamMinLayers ? bytes / (ms * 1e6) : 0.0;
+  return fastest;
 }
 
 void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, DeviceProfile& p) {

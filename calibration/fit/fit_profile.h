@@ -39,28 +39,30 @@ struct FitProfileOptions {
 
 // Per feature kind, how much slower a layer runs inside a model than alone: over the layers of
 // the in-model records (skipping excluded models and slow-state runs) whose kernel among `kernels`
-// takes >= DeviceProfile::kContextFloorMs and that ran inside the model (not booked at under
-// kZeroNodeShare of the kernel's time), sum of in-model times / sum of kernel times (each ratio
-// clipped to [0.5, 2]); kinds with fewer than 5 such layers are left to "*", the ratio over all
-// layers.
+// takes >= DeviceProfile::kContextFloorMs, that ran inside the model (not booked at under
+// kZeroNodeShare of the kernel's time) and that are not weight-bound (features.h weight_bound:
+// inside a model their weights stream from memory, which model_stream_GBps models), sum of in-model
+// times / sum of kernel times (each ratio clipped to [0.5, 2]); kinds with fewer than 5 such layers
+// are left to "*", the ratio over all layers.
 std::map<std::string, double> learn_context_factors(const std::vector<const KernelRecord*>& kernels,
                                                     const std::vector<InModelRecord>& in_model,
                                                     const std::vector<std::string>& exclude_models);
 
-// The rate at which weight-bound layers read their weights inside a model whose weights exceed
-// `llc_bytes`: over the in-model records (skipping excluded models and slow-state runs) whose
-// layers' kernels (looked up by key among `kernels`, measured or not: only their shapes are used)
-// sum to more than `llc_bytes` of weights, the layers with at least kStreamMinWeightBytes of
-// weights and at most kStreamMaxMacsPerWeightByte MACs per weight byte (a batch-1 Gemm does 0.25):
-// sum of their weight bytes / sum of their in-model times, in GB/s. 0 when fewer than
-// kStreamMinLayers such layers ran. Why: alone, a kernel's weights stay warm in the cache between
-// repeats (a 16 MB Gemm ran at 105 GB/s, 1 thread); inside a model they stream from memory every
-// inference (31 GB/s for the same layer in AlexNet and VGG-16), and a large Gemm alone streams
-// faster than the same Gemm among other layers (2 threads: 64.5 GB/s alone, 44.5-51 inside
-// alexnet, vgg16 and mlp_wide). The stream probe's rate left mlp_wide -24 % at 2 threads.
-inline constexpr double kStreamMinWeightBytes = 1e6;
-inline constexpr double kStreamMaxMacsPerWeightByte = 0.5;
-inline constexpr int kStreamMinLayers = 3;
+// The rate at which weight-bound layers read their weights inside a model: over the in-model
+// records (skipping excluded models and slow-state runs), per model whose weight-bound layers
+// (features.h weight_bound) hold more than `llc_bytes` of weights, so that they stream from memory
+// every inference, their weight bytes / their in-model time; the fastest of those models, in
+// GB/s; 0 when none qualifies. The layers' kernels are looked up by key among `kernels`, measured
+// or held out: only their shapes are used.
+// Why: alone, a kernel's weights stay warm in the cache between repeats (a 16 MB Gemm ran at 105
+// GB/s, 1 thread); inside a model they stream from memory every inference (31 GB/s for the same
+// layer in AlexNet and VGG-16), and a large Gemm alone streams faster than among other layers (2
+// threads: 64.5 GB/s alone, 44.5-51 inside alexnet, vgg16 and mlp_wide); the stream probe's rate
+// left mlp_wide -24 % at 2 threads. Why the fastest model: the memory bandwidth this VM gets
+// moves by 10-50 % within minutes, and `validate` measures in a fast moment; the sum over every
+// model's layers followed the slowest moment of the calibration (mlp_wide +10 % in runs N and O),
+// the median layer put mlp_wide +3 to +14 %. The cost: alexnet's fully connected layers stream
+// 5-10 % slower than mlp_wide's inside the same calibration (1 thread: 30-32 against 34-37 GB/s).
 double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,
                                const std::vector<InModelRecord>& in_model,
                                const std::vector<std::string>& exclude_models, double llc_bytes);

@@ -214,14 +214,17 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
   const std::string* tail = layer.ops.size() > 1 ? layer.ops.data() + 1 : ops_end;
   e.latency_ms = m->predict_ms(f) +
                  fused_tail_ms(layer.kind, tail, ops_end, static_cast<double>(layer.output_bytes));
-  if (context.in_model) {
+  const bool model_streams = llc_bytes > 0 && context.in_model && context.weight_bytes > llc_bytes;
+  // A weight-bound layer of such a model reads its weights at the in-model rate, which is its
+  // context: the factors are learned without these layers (learn_context_factors).
+  const bool streamed = model_streams && model_stream_GBps > 0 && weight_bound(f);
+  if (context.in_model && !streamed) {
     const double floor = kContextFloorMs;
     const double ramp = std::clamp((e.latency_ms - 0.5 * floor) / (0.5 * floor), 0.0, 1.0);
     e.latency_ms *= 1.0 + ramp * (context_factor_for(f.kind) - 1.0);
   }
   e.power_W = power.active_W;
   if (llc_bytes > 0) {
-    const bool model_streams = context.in_model && context.weight_bytes > llc_bytes;
     const double rate = model_streams && model_stream_GBps > 0 ? model_stream_GBps
                         : model_streams || static_cast<double>(layer.weight_bytes) > llc_bytes
                             ? weight_stream_GBps

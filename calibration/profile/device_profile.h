@@ -92,7 +92,8 @@ class DeviceProfile : public hw::LayerLatencyModel {
   hw::LayerEstimate estimate(const Layer& layer) const override;
   // In a model (context.in_model): times the kind's context_factor (ramped in near
   // kContextFloorMs); then bounded below by weight_bytes / model_stream_GBps when the model's
-  // weights exceed llc_bytes (weight_stream_GBps when model_stream_GBps is unknown). Alone, or
+  // weights exceed llc_bytes (weight_stream_GBps when model_stream_GBps is unknown). A
+  // weight-bound layer (features.h) of such a model gets the bound without the factor. Alone, or
   // in a model that fits the cache, by weight_bytes / weight_stream_GBps when the layer's own
   // weights exceed llc_bytes.
   hw::LayerEstimate estimate(const Layer& layer, const hw::ModelContext& context) const override;

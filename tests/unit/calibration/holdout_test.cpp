@@ -131,13 +131,13 @@ TEST(ContextFactors, InModelOverAloneTimeWeightedPerKindWithClipping) {
   EXPECT_TRUE(learn_context_factors(ptrs, {slow}, {}).empty());
 }
 
-TEST(ModelStream, WeightBoundLayersOfModelsBeyondTheCache) {
-  // A model of three batch-1 Gemms (0.25 MAC per weight byte): 40 MB in 2 ms, 20 MB in 1 ms,
+TEST(ModelStream, FastestModelWhoseWeightBoundLayersExceedTheCache) {
+  // Model "net": three batch-1 Gemms (0.25 MAC per weight byte): 40 MB in 2 ms, 20 MB in 1 ms,
   // 8 MB in 0.5 ms, and a Conv (compute-bound: 100 MACs per weight byte) that does not count.
-  // Rate = 68e6 B / 3.5e-3 s = 19.43 GB/s.
+  // Its rate: 68e6 B / 3.5e-3 s = 19.43 GB/s.
   std::vector<KernelRecord> records;
-  InModelRecord m{"net", 1.0, {}};
-  auto gemm = [&](int64_t k, int64_t n, double in_model_ms) {
+  InModelRecord net{"net", 1.0, {}};
+  auto gemm = [&](InModelRecord& m, int64_t k, int64_t n, double in_model_ms) {
     KernelRecord r;
     r.spec.op = "Gemm";
     r.spec.input = {1, k};
@@ -149,9 +149,9 @@ TEST(ModelStream, WeightBoundLayersOfModelsBeyondTheCache) {
     records.push_back(r);
     m.layers.push_back({r.spec.key(), in_model_ms});
   };
-  gemm(10000, 1000, 2.0);  // 40 MB
-  gemm(5000, 1000, 1.0);   // 20 MB
-  gemm(2000, 1000, 0.5);   // 8 MB
+  gemm(net, 10000, 1000, 2.0);  // 40 MB
+  gemm(net, 5000, 1000, 1.0);   // 20 MB
+  gemm(net, 2000, 1000, 0.5);   // 8 MB
   KernelRecord conv;
   conv.spec.op = "Conv";
   conv.spec.input = {1, 64, 56, 56};
@@ -159,21 +159,27 @@ TEST(ModelStream, WeightBoundLayersOfModelsBeyondTheCache) {
   conv.features.weight_bytes = 2e6;
   conv.features.macs = 2e8;
   records.push_back(conv);
-  m.layers.push_back({conv.spec.key(), 3.0});
+  net.layers.push_back({conv.spec.key(), 3.0});
+  net.layers.push_back({"never-measured", 5.0});  // no kernel: ignored
+  // Model "wide": one 48 MB Gemm in 2 ms: 24 GB/s, faster than "net".
+  InModelRecord wide{"wide", 1.0, {}};
+  gemm(wide, 12000, 1000, 2.0);
+  // Model "small": an 8 MB Gemm in 0.1 ms (80 GB/s) streams less than the cache: ignored.
+  InModelRecord small{"small", 1.0, {}};
+  gemm(small, 2000, 1000, 0.1);
   std::vector<const KernelRecord*> ptrs;
   for (const auto& r : records) ptrs.push_back(&r);
-  EXPECT_NEAR(learn_model_stream_GBps(ptrs, {m}, {}, 32e6), 68e6 / 3.5e-3 / 1e9, 1e-9);
-  // A model whose 70 MB of weights fit a 100 MB cache keeps them warm: nothing learned.
-  EXPECT_EQ(learn_model_stream_GBps(ptrs, {m}, {}, 100e6), 0.0);
-  // Held out, slow state, or fewer than three such layers: nothing learned.
-  EXPECT_EQ(learn_model_stream_GBps(ptrs, {m}, {"net"}, 32e6), 0.0);
-  InModelRecord slow = m;
+  EXPECT_NEAR(learn_model_stream_GBps(ptrs, {net}, {}, 32e6), 68e6 / 3.5e-3 / 1e9, 1e-9);
+  EXPECT_NEAR(learn_model_stream_GBps(ptrs, {net, wide, small}, {}, 32e6), 24.0, 1e-9);
+  // Held out, or measured in a slow state: that model teaches nothing.
+  EXPECT_NEAR(learn_model_stream_GBps(ptrs, {net, wide}, {"wide"}, 32e6), 68e6 / 3.5e-3 / 1e9,
+              1e-9);
+  InModelRecord slow = wide;
   slow.state_ratio = 1.6;
-  EXPECT_EQ(learn_model_stream_GBps(ptrs, {slow}, {}, 32e6), 0.0);
-  InModelRecord two = m;
-  two.layers.erase(two.layers.begin() + 2);
-  two.layers.push_back({"never-measured", 5.0});  // no kernel: ignored
-  EXPECT_EQ(learn_model_stream_GBps(ptrs, {two}, {}, 32e6), 0.0);
+  EXPECT_NEAR(learn_model_stream_GBps(ptrs, {net, slow}, {}, 32e6), 68e6 / 3.5e-3 / 1e9, 1e-9);
+  // With a 100 MB cache no model's weight-bound layers exceed it: nothing learned.
+  EXPECT_EQ(learn_model_stream_GBps(ptrs, {net, wide, small}, {}, 100e6), 0.0);
+  EXPECT_EQ(learn_model_stream_GBps(ptrs, {small}, {}, 32e6), 0.0);
 }
 
 TEST(Summaries, ShareWithinCountsTheBoundAndSignsAlike) {
