@@ -373,7 +373,9 @@ class Calibrator {
         if (!measured && priors.specs.empty()) break;
       }
     };
-    refine_until(1.0 - options_.state_retry_fraction);
+    refine_until(1.0 - options_.state_retry_fraction - options_.models_again_fraction);
+    // Every whole model again, later; the faster run of each is kept.
+    models.measure(true, models_until(1.0 - options_.state_retry_fraction));
     // Kernels measured only in the machine's slow state get another chance, the real models'
     // layers first; then refinement goes on if time is left.
     std::vector<size_t> retry;

@@ -40,6 +40,12 @@ struct CalibrateOptions {
   // many refinements per such root, each within this size ratio of it (sampler.h).
   int refine_per_root = 12;
   double refine_max_ratio = 2.0;
+  // Before that, this share runs every prior model whole a second time, a minute or more after the
+  // first pass; the faster run of each model is kept (whole_model_runs.h). Why: in two 2-thread
+  // calibrations of five (runs I and P, calibration/README.md) the one pass ran 10-62 % slower
+  // than validate measured the same models minutes later while the state probe read 1.06-1.09,
+  // and the context factors learned from it came out at 1.2-1.7.
+  double models_again_fraction = 0.12;
   // The last share of the budget re-measures kernels the state probe saw in a slow machine state.
   double state_retry_fraction = 0.1;
   MeasureOptions measure;
