@@ -86,7 +86,8 @@ void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, D
 // mean |error| over the 12 CNN and MLP models of four 1-thread traces, runs H, I, J and L):
 // 0.5: 2.88 / 3.12 / 2.88 / 3.39 %; 0.2: 2.19 / 3.07 / 2.86 / 2.91; 0.1: 2.82 / 2.92 / 2.55 /
 // 2.68; 0.05: 3.32 / 4.63 / 2.80 / 3.65 (too few kernels left). The measured leave-one-model-out
-// of runs H, J and L (refitted) went from 1, 2 and 3 models outside +-10 % to 0, 2 and 0.
+// of runs H, J and L (refitted; mlp_mnist aside, its printed times are rounded) went from 1, 2
+// and 3 models outside +-10 % to 0, 2 and 0.
 inline constexpr double kMaxTailShare = 0.1;
 
 // Throws InputError when traces disagree on engine/threads or hold no kernels.

@@ -60,13 +60,12 @@ void run_fit(const FitArgs& args) {
     std::cout << "\n";
   }
   if (profile.weight_stream_GBps > 0)
-    std::cout << "weights stream from memory at " << fixed(profile.weight_stream_GBps, 1)
-              << " GB/s beyond a " << fixed(profile.llc_bytes / 1048576.0, 0)
-              << " MiB last-level cache";
+    std::cout << "weights beyond the " << fixed(profile.llc_bytes / 1048576.0, 0)
+              << " MiB last-level cache stream from memory at "
+              << fixed(profile.weight_stream_GBps, 1) << " GB/s alone\n";
   if (profile.model_stream_GBps > 0)
-    std::cout << " (alone), at " << fixed(profile.model_stream_GBps, 1)
-              << " GB/s inside whole models";
-  if (profile.weight_stream_GBps > 0) std::cout << "\n";
+    std::cout << "inside whole models beyond the cache, weight-bound layers read their weights at "
+              << fixed(profile.model_stream_GBps, 1) << " GB/s\n";
   std::cout << "per forward pass: " << fixed(profile.run_overhead_ms * 1000, 2) << " us";
   if (profile.input_copy_GBps > 0)
     std::cout << " + the inputs copied at " << fixed(profile.input_copy_GBps, 1) << " GB/s";
