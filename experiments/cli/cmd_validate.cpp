@@ -66,7 +66,7 @@ void run_validate(const ValidateArgs& args) {
                   {false, true, true, true, true, true, true, true, true, true});
   for (const auto& r : s.rows)
     if (r.ran)
-      table.add_row({r.model, fixed(r.measured_ms, 2), fixed(r.predicted_ms, 2),
+      table.add_row({r.model, fixed(r.measured_ms, 3), fixed(r.predicted_ms, 3),
                      fixed(r.error_pct, 1), fixed(r.layer_mape_pct, 1),
                      std::to_string(r.layers_compared), fixed(r.wall_ms, 2), fixed(r.cpu_share, 2),
                      r.reference_ratio > 0 ? fixed(r.reference_ratio, 2) : "-",
