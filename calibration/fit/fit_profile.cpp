@@ -68,7 +68,7 @@ double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,
   if (llc_bytes <= 0) return 0;
   std::map<std::string, const KernelRecord*> shape;  // key -> any kernel of that configuration
   for (const KernelRecord* k : kernels) shape.emplace(k->spec.key(), k);
-  double fastest = 0;
+  std::vector<double> rates;  // GB/s, one per qualifying model
   for (const auto& m : in_model) {
     if (slow_state(m.state_ratio) ||
         std::find(exclude_models.begin(), exclude_models.end(), m.model) != exclude_models.end())
@@ -80,9 +80,9 @@ double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,
       bytes += it->second->features.weight_bytes;
       ms += l.ms;
     }
-    if (bytes > llc_bytes) fastest = std::max(fastest, bytes / (ms * 1e6));
+    if (bytes > llc_bytes) rates.push_back(bytes / (ms * 1e6));
   }
-  return fastest;
+  return rates.empty() ? 0.0 : percentile(rates, 0.5);
 }
 
 void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, DeviceProfile& p) {
