@@ -44,19 +44,16 @@ for threads in $threads_list; do
     # does not enter. Fields: model, measured ms (validate-1t.txt), held-out prediction, error %.
     echo "== leave-one-model-out against the in-sample validate's measurement (1 thread)"
     : >"$out/loo-vs-validate-1t.txt"
-    n=0 within=0
     while read -r m measured _; do
       stem=$(basename "$m" .onnx)
       [ -s "$out/loo-$stem.yaml" ] || continue
       predicted=$("$dnntune" predict "$m" --device "$out/loo-$stem.yaml" --format json |
         sed -n 's/.*"total_ms": *\([0-9.eE+-]*\).*/\1/p')
-      line=$(awk -v s="$stem" -v a="$measured" -v b="$predicted" \
-        'BEGIN { printf "%-22s %10.3f %10.3f %7.1f", s, a, b, 100 * (b - a) / a }')
-      echo "$line" | tee -a "$out/loo-vs-validate-1t.txt"
-      n=$((n + 1))
-      awk -v e="$(echo "$line" | awk '{print $4}')" 'BEGIN { exit !(e <= 10 && e >= -10) }' &&
-        within=$((within + 1))
+      awk -v s="$stem" -v a="$measured" -v b="$predicted" \
+        'BEGIN { printf "%-22s %10.3f %10.3f %7.1f\n", s, a, b, 100 * (b - a) / a }' |
+        tee -a "$out/loo-vs-validate-1t.txt"
     done < <(grep "\.onnx" "$out/validate-1t.txt")
-    echo "within +-10%: $within of $n" | tee -a "$out/loo-vs-validate-1t.txt"
+    awk '$4 >= -10 && $4 <= 10 { w++ } END { printf "within +-10%%: %d of %d\n", w, NR }' \
+      "$out/loo-vs-validate-1t.txt" | tee -a "$out/loo-vs-validate-1t.txt"
   fi
 done

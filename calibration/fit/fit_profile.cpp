@@ -128,6 +128,7 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
                  : options.device;
   std::map<std::string, std::vector<Sample>> clean, all;
   std::vector<const KernelRecord*> records;
+  std::vector<const KernelRecord*> every_kernel;  // held-out ones too: their shapes, not times
   std::vector<FusionProbe> probes;
   std::vector<std::pair<double, double>> overheads;  // (input bytes, ms) of each kernel
   double energy_power_sum = 0;
@@ -154,8 +155,10 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     if (h.reference_ms > 0)
       p.reference_ms =
           p.reference_ms > 0 ? std::min(p.reference_ms, h.reference_ms) : h.reference_ms;
-    for (const auto& k : trace.kernels)
+    for (const auto& k : trace.kernels) {
+      every_kernel.push_back(&k);
       if (!is_excluded(k, options)) records.push_back(&k);
+    }
   }
   // A lower bound must not exceed what was seen: the rate is raised to the fastest any kernel
   // whose weights exceed the cache streamed them at (the probe's one shape may be slower).
@@ -169,9 +172,6 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     in_model.insert(in_model.end(), trace.in_model.begin(), trace.in_model.end());
   if (options.context_factors)
     p.context_factor = learn_context_factors(records, in_model, options.exclude_models);
-  std::vector<const KernelRecord*> every_kernel;  // shapes only: held-out ones included
-  for (const auto& [path, trace] : traces)
-    for (const auto& k : trace.kernels) every_kernel.push_back(&k);
   p.model_stream_GBps =
       learn_model_stream_GBps(every_kernel, in_model, options.exclude_models, p.llc_bytes);
   p.fusion = learn_fusion_rules(probes);

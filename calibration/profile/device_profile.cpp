@@ -224,14 +224,13 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
     e.latency_ms *= 1.0 + ramp * (context_factor_for(f.kind) - 1.0);
   }
   e.power_W = power.active_W;
-  if (llc_bytes > 0) {
-    const double rate = model_streams && model_stream_GBps > 0 ? model_stream_GBps
-                        : model_streams || static_cast<double>(layer.weight_bytes) > llc_bytes
-                            ? weight_stream_GBps
-                            : 0.0;
-    if (rate > 0)
-      e.latency_ms = std::max(e.latency_ms, static_cast<double>(layer.weight_bytes) / (rate * 1e6));
-  }
+  double rate = 0;  // GB/s at which the layer's weights come from memory; 0: they are warm
+  if (model_streams)
+    rate = model_stream_GBps > 0 ? model_stream_GBps : weight_stream_GBps;
+  else if (llc_bytes > 0 && static_cast<double>(layer.weight_bytes) > llc_bytes)
+    rate = weight_stream_GBps;
+  if (rate > 0)
+    e.latency_ms = std::max(e.latency_ms, static_cast<double>(layer.weight_bytes) / (rate * 1e6));
   return e;
 }
 
