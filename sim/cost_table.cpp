@@ -17,6 +17,7 @@ CostTable CostTable::build(const LayerGraph& graph, const Scenario& scenario) {
   // phone are a prefix; the bound matters only for weight-heavy layers of models beyond the cache).
   hw::ModelContext context;
   context.weight_bytes = static_cast<double>(graph.totals.weight_bytes);
+  context.activation_bytes = static_cast<double>(graph.totals.activation_bytes);
   for (int r = 0; r < t.resources_; ++r) {
     const Resource& res = scenario.resource(r);
     if (res.model == nullptr) throw std::logic_error("CostTable: resource without a latency model");

@@ -184,7 +184,10 @@ double DeviceProfile::fused_tail_ms(const std::string& anchor, const std::string
 }
 
 hw::LayerEstimate DeviceProfile::estimate(const Layer& layer) const {
-  return estimate(layer, hw::ModelContext{static_cast<double>(layer.weight_bytes), false});
+  hw::ModelContext alone;
+  alone.weight_bytes = static_cast<double>(layer.weight_bytes);
+  alone.in_model = false;
+  return estimate(layer, alone);
 }
 
 double DeviceProfile::context_factor_for(const std::string& kind) const {
@@ -214,7 +217,9 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
   const std::string* tail = layer.ops.size() > 1 ? layer.ops.data() + 1 : ops_end;
   e.latency_ms = m->predict_ms(f) +
                  fused_tail_ms(layer.kind, tail, ops_end, static_cast<double>(layer.output_bytes));
-  const bool model_streams = llc_bytes > 0 && context.in_model && context.weight_bytes > llc_bytes;
+  const bool model_streams =
+      llc_bytes > 0 && context.in_model &&
+      context.weight_bytes + context.activation_bytes > kEvictingShare * llc_bytes;
   // A weight-bound layer of such a model reads its weights at the in-model rate, which is its
   // context: the factors are learned without these layers (learn_context_factors).
   const bool streamed = model_streams && model_stream_GBps > 0 && weight_bound(f);

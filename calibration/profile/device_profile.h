@@ -86,6 +86,13 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // 52 model predictions within +-10 %, this one 49), then confirmed on run F.
   static constexpr double kContextFloorMs = 0.01;
 
+  // Inside a model that touches more than this share of llc_bytes per inference (its weights and
+  // every layer's output), a layer's weights are evicted before its next run and come from
+  // memory. Measured (1 thread, runs S and T): the classifier Gemm of every prior model
+  // ran 2.4-3.6x its time alone, mobilenet_v3_small's too (10 MB of weights, 23.5 MB touched, the
+  // host's LLC 32 MB: the VM shares it with other tenants), mlp_mnist's layers 1.02-1.04x (2.7 MB).
+  static constexpr double kEvictingShare = 0.5;
+
   // Contract (hw::LayerLatencyModel): the model of the layer's kind, or the nearest fallback kind
   // (kind_fallbacks), ending with "default"; infeasible only when none exists.
   // The layer alone, as a calibration kernel measures it.

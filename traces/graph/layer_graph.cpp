@@ -66,6 +66,7 @@ void finalize_layer_graph(LayerGraph& graph, int64_t params) {
     const Layer& l = graph.layer(static_cast<size_t>(i));
     totals.macs += l.macs;
     totals.flops += l.flops;
+    totals.activation_bytes += l.output_bytes;
     for (const auto& w : l.weights)
       if (weights_seen.insert(w.name).second) totals.weight_bytes += w.bytes();
     totals.unknown_cost_layers += l.unknown_cost ? 1 : 0;

@@ -56,6 +56,7 @@ struct GraphTotals {
   int64_t flops = 0;
   int64_t params = 0;  // elements of all floating-point initializers of the model
   int64_t weight_bytes = 0;
+  int64_t activation_bytes = 0;  // every layer's outputs: what one inference writes
   int64_t unknown_cost_layers = 0;
 };
 

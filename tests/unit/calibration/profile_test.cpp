@@ -112,6 +112,10 @@ TEST(DeviceProfile, InsideALargeModelWeightsStreamAtTheInModelRate) {
   EXPECT_NEAR(p.estimate(fc, hw::ModelContext{100e6}).latency_ms, 0.16, 1e-9);
   // In a model that fits the cache: no bound (0.012 ms, warm).
   EXPECT_NEAR(p.estimate(fc, hw::ModelContext{10e6}).latency_ms, 0.012, 1e-9);
+  // 10 MB of weights, but with 7 MB of activations each inference touches 17 MB, more than half
+  // (kEvictingShare) of the 32 MB cache: the weights are evicted between runs, 0.16 ms again.
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{10e6, 7e6}).latency_ms, 0.16, 1e-9);
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{10e6, 5e6}).latency_ms, 0.012, 1e-9);  // 15 MB
   // Alone, an 80 MB layer streams at the probe's rate: 80e6 / 40e9 s = 2 ms.
   fc.weight_bytes = 80'000'000;
   EXPECT_NEAR(p.estimate(fc).latency_ms, 2.0, 1e-9);

@@ -234,6 +234,8 @@ TEST(LayerGraph, SharedWeightCountsOncePerLayerButOnceInTotals) {
   EXPECT_EQ(g.layer(1).weight_bytes, 16 * 16 * 4);
   EXPECT_EQ(g.totals.weight_bytes, 16 * 16 * 4);
   EXPECT_EQ(g.totals.params, 16 * 16);
+  // Activations: each layer's output once (mm1+relu fused: [1,16]; mm2: [1,16]), 4 bytes each.
+  EXPECT_EQ(g.totals.activation_bytes, 2 * 16 * 4);
 }
 
 TEST(LayerGraph, ParseShapeAcceptsXAndCommaAndRejectsGarbage) {
