@@ -137,6 +137,11 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         try {
           r.spec = spec_from_json(j.at("spec"), source);
           r.features = features_from_json(j.at("features"), source);
+          // Traces written before grouped convolutions had their own kind read as they would be
+          // written now (depthwise ones already had theirs).
+          if (r.spec.op == "Conv" && r.spec.group > 1 &&
+              (r.features.kind == "Conv" || r.features.kind == "Conv.1x1"))
+            r.features.kind = kGroupedConvKind;
         } catch (const InputError& e) {
           throw InputError(source, where + e.message());
         }

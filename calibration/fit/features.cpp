@@ -54,6 +54,8 @@ LayerFeatures features_of(const Layer& layer) {
     const int64_t group = w[1] > 0 ? in[1] / w[1] : 1;
     if (group > 1 && w[1] == 1)
       f.kind = depthwise_kind(f.kernel_area);
+    else if (group > 1)
+      f.kind = kGroupedConvKind;
     else if (w[2] == 1 && w[3] == 1)
       f.kind = "Conv.1x1";
   } else if ((layer.kind == "Gemm" || layer.kind == "MatMul") && !in.empty() && !out.empty()) {
@@ -193,7 +195,9 @@ double split_feature_value(const LayerFeatures& f, int index) {
 std::vector<std::string> kind_fallbacks(const std::string& kind) {
   std::vector<std::string> chain = {kind};
   if (kind == "Conv.dw.large") chain.push_back("Conv.dw");
-  if (kind == "Conv.1x1" || kind == "Conv.dw" || kind == "Conv.dw.large") chain.push_back("Conv");
+  if (kind == "Conv.1x1" || kind == "Conv.dw" || kind == "Conv.dw.large" ||
+      kind == kGroupedConvKind)
+    chain.push_back("Conv");
   if (kind == "MatMul") chain.push_back("Gemm");
   if (kind == "Gemm") chain.push_back("MatMul");
   if (kind == "AveragePool") chain.push_back("MaxPool");

@@ -12,10 +12,14 @@ namespace dnntune::calib {
 
 struct LayerFeatures {
   // The model key: the anchor op, with Conv split by algorithm family: "Conv.dw" (depthwise,
-  // up to 3x3), "Conv.dw.large" (depthwise, larger kernels), "Conv.1x1" (pointwise), "Conv"
-  // (spatial kernels, grouped included). Why depthwise by kernel size: engines hand-vectorise the
-  // 3x3 case; OpenCV 4.6 ran depthwise 3x3 at 7-18 GMAC/s and 5x5 to 11x11 at 1.8-3.4 GMAC/s
-  // (one calibration, 1 thread), a step no smooth function of log kernel size fits.
+  // up to 3x3), "Conv.dw.large" (depthwise, larger kernels), "Conv.grouped" (grouped, not
+  // depthwise, any kernel), "Conv.1x1" (pointwise), "Conv" (spatial kernels). Why depthwise by
+  // kernel size: engines hand-vectorise the 3x3 case; OpenCV 4.6 ran depthwise 3x3 at 7-18
+  // GMAC/s and 5x5 to 11x11 at 1.8-3.4 GMAC/s (one calibration, 1 thread), a step no smooth
+  // function of log kernel size fits. Why grouped apart: each group is its own small convolution
+  // (a 448->48 3x3 in 4 groups runs 12 outputs per group), 27 GMAC/s where dense 3x3 convs of the
+  // same channels per group ran at 45 (run T, 1 thread); among the dense kernels such a spread
+  // kernel was the nearest neighbour of DenseNet's 128->32 3x3 convs and raised their prediction.
   std::string kind;
   double macs = 0;
   double flops = 0;
@@ -29,6 +33,8 @@ struct LayerFeatures {
   double out_spatial = 1;            // H_out * W_out (1 for vectors)
   int fused_ops = 0;                 // ONNX nodes inside the layer beyond the anchor
 };
+
+inline constexpr const char* kGroupedConvKind = "Conv.grouped";
 
 LayerFeatures features_of(const Layer& layer);
 

@@ -60,6 +60,11 @@ TEST(Features, DepthwiseSplitsByKernelSizeAndFallsBackToSmallerKernels) {
   EXPECT_EQ(kind_of(conv(32, 14, 32, 3, 1, 32)), "Conv.dw");
   EXPECT_EQ(kind_of(conv(32, 14, 32, 5, 2, 32)), "Conv.dw.large");
   EXPECT_EQ(kind_of(conv(32, 14, 32, 5, 1, 1)), "Conv");
+  // Grouped, not depthwise: 8 input channels per group, 3x3 and 1x1 alike.
+  EXPECT_EQ(kind_of(conv(32, 14, 32, 3, 1, 4)), "Conv.grouped");
+  EXPECT_EQ(kind_of(conv(32, 14, 32, 1, 1, 4)), "Conv.grouped");
+  EXPECT_EQ(kind_fallbacks("Conv.grouped"),
+            (std::vector<std::string>{"Conv.grouped", "Conv", "default"}));
   EXPECT_EQ(kind_fallbacks("Conv.dw.large"),
             (std::vector<std::string>{"Conv.dw.large", "Conv.dw", "Conv", "default"}));
   // A trace written before the split reads as it would be written now.

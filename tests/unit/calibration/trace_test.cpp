@@ -90,6 +90,16 @@ TEST(Trace, OptionalKeysOfOlderTracesDefaultToUnknown) {
   EXPECT_EQ(t.kernels[0].state_ratio, 0);
 }
 
+TEST(Trace, GroupedConvolutionsOfOlderTracesReadWithTheirOwnKind) {
+  Trace old = sample_trace();
+  old.kernels[0].spec.group = 4;  // written as "Conv" before Conv.grouped existed
+  Trace t = parse_trace(text_of(old), "old.jsonl");
+  EXPECT_EQ(t.kernels[0].features.kind, "Conv.grouped");
+  old.kernels[0].spec.group = 1;  // dense: unchanged
+  t = parse_trace(text_of(old), "old.jsonl");
+  EXPECT_EQ(t.kernels[0].features.kind, "Conv");
+}
+
 void expect_error(const std::string& text, const std::string& fragment) {
   try {
     parse_trace(text, "bad.jsonl");
