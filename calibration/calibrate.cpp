@@ -319,6 +319,10 @@ class Calibrator {
            spread_specs(op, static_cast<int>(std::lround(n * spread_scale)), rng_, rules_))
         spread.push_back(std::move(s));
     }
+    for (auto& s :
+         large_conv_specs(static_cast<int>(std::lround(options_.conv_spread_large * spread_scale)),
+                          rng_, rules_))
+      spread.push_back(std::move(s));
     std::shuffle(spread.begin(), spread.end(), rng_);
     queue.insert(queue.end(), spread.begin(), spread.end());
     // Priors and spread first, until the refinement share of the budget begins.

@@ -32,6 +32,7 @@ struct CalibrateOptions {
   // these where no prior is near (sampler.h).
   int spread_per_op = 24;
   int conv_spread = 320;
+  int conv_spread_large = 24;  // large dense convolutions (sampler.h large_conv_specs)
   // Budget split: priors+spread until 1-2f, a second measurement round until 1-f/2, refinement
   // (neighbours of badly predicted kernels) in the rest.
   double refine_fraction = 0.25;

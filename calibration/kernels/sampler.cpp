@@ -15,6 +15,8 @@ namespace {
 constexpr double kMaxKernelMacs = 4.0e9;
 constexpr double kMaxKernelWeights = 1.2e8;
 constexpr double kMaxKernelElements = 2.0e7;
+// The large-layer spread's cap: ~35 ms at one thread (OpenCV 4.6 runs dense 3x3 at ~55 GMAC/s).
+constexpr double kLargeConvMaxMacs = 2.0e9;
 
 int64_t round_channels(double c) {
   return std::max<int64_t>(1, static_cast<int64_t>(std::llround(c)));
@@ -276,6 +278,34 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
         if (!acts.empty() && p[5] < 0.5) s.activation = acts[0];
       }
     }
+    if (spec_is_measurable(s)) out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<KernelSpec> large_conv_specs(int n, std::mt19937& rng, const FusionRules& rules) {
+  std::vector<KernelSpec> out;
+  if (n <= 0) return out;
+  const auto acts = fused_activations(rules, "Conv");
+  for (const auto& p : latin_hypercube(n, 4, rng)) {
+    KernelSpec s;
+    s.op = "Conv";
+    s.origin = "spread";
+    const int64_t hw = round_channels(log_uniform(p[1], 28, 224));
+    const double typical = 32.0 * std::pow(224.0 / static_cast<double>(hw), 0.8);
+    auto channels = [&](double u) {
+      return std::max<int64_t>(8, 8 * std::llround(log_uniform(u, typical / 2, typical * 4) / 8));
+    };
+    const int64_t k = p[2] < 0.75 ? 3 : 1;
+    s.input = {1, channels(p[0]), hw, hw};
+    s.out_channels = channels(p[3]);
+    const double macs_per_output = static_cast<double>(hw * hw * s.input[1] * k * k);
+    if (macs_per_output * static_cast<double>(s.out_channels) > kLargeConvMaxMacs)
+      s.out_channels =
+          std::max<int64_t>(8, 8 * static_cast<int64_t>(kLargeConvMaxMacs / macs_per_output / 8));
+    s.kernel_h = s.kernel_w = k;
+    s.pad_h = s.pad_w = k / 2;
+    if (!acts.empty()) s.activation = acts[0];
     if (spec_is_measurable(s)) out.push_back(s);
   }
   return out;

@@ -46,6 +46,15 @@ bool within_neighbourhood(const KernelSpec& spec, const KernelSpec& root, double
 std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937& rng,
                                      const FusionRules& rules);
 
+// `n` dense convolutions where image networks spend most of their time, which the uniform spread
+// reaches rarely: maps of 28-224 (log-uniform), input and output channels 2^-1..2^2 of the trunk's
+// width at that map (32 (224/hw)^0.8, multiples of 8), 3x3 three in four, else 1x1, stride 1,
+// the first activation the engine fuses; output channels cut to stay under ~2 GMACs. Why: of 169
+// measured spread 3x3 kernels (run S) four had a map over 140x140 with 36 or more input channels,
+// two of them with 8 outputs; held out of the fit, VGG-16's 64->64 3x3 on 224x224 (32 ms) was
+// predicted at 44 ms, its other convolutions 3-8 % slow.
+std::vector<KernelSpec> large_conv_specs(int n, std::mt19937& rng, const FusionRules& rules);
+
 // Rejects specs too large to measure inside a calibration budget (compute and weight caps).
 bool spec_is_measurable(const KernelSpec& spec);
 

@@ -57,9 +57,9 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // Kernels are measured alone, their weights warm in cache; inside a model whose weights exceed
   // the cache a layer cannot run faster than its weights stream from memory.
   double llc_bytes = 0, weight_stream_GBps = 0;
-  // The rate weight-bound layers (batch-1 Gemm) read their weights inside a model whose weights
-  // exceed llc_bytes, learned from the calibration's whole-model runs (learn_model_stream_GBps);
-  // 0 unknown: weight_stream_GBps bounds them instead.
+  // The rate weight-bound layers (batch-1 Gemm) read their weights inside a model that evicts
+  // them (kEvictingShare), learned from the calibration's whole-model runs whose weight-bound
+  // layers exceed llc_bytes (learn_model_stream_GBps); 0 unknown: weight_stream_GBps instead.
   double model_stream_GBps = 0;
   // Each forward pass copies the model's inputs into the engine: the per-run overhead grows with
   // them (0: unknown, the overhead is run_overhead_ms alone).
@@ -99,10 +99,10 @@ class DeviceProfile : public hw::LayerLatencyModel {
   hw::LayerEstimate estimate(const Layer& layer) const override;
   // In a model (context.in_model): times the kind's context_factor (ramped in near
   // kContextFloorMs); then bounded below by weight_bytes / model_stream_GBps when the model's
-  // weights exceed llc_bytes (weight_stream_GBps when model_stream_GBps is unknown). A
-  // weight-bound layer (features.h) of such a model gets the bound without the factor. Alone, or
-  // in a model that fits the cache, by weight_bytes / weight_stream_GBps when the layer's own
-  // weights exceed llc_bytes.
+  // weights and activations exceed kEvictingShare of llc_bytes (weight_stream_GBps when
+  // model_stream_GBps is unknown). A weight-bound layer (features.h) of such a model gets the
+  // bound without the factor. Alone, or in a model that fits the cache, by weight_bytes /
+  // weight_stream_GBps when the layer's own weights exceed llc_bytes.
   hw::LayerEstimate estimate(const Layer& layer, const hw::ModelContext& context) const override;
   std::string describe() const override { return "profile(" + device + ")"; }
   // The model that estimate() uses for this feature kind, nullptr when none.

@@ -15,11 +15,10 @@ namespace dnntune::hw {
 
 // What a layer's cost may depend on beyond the layer: the model it runs in.
 struct ModelContext {
-  // Weights of every layer of the model on this processor. When they exceed the processor's
-  // last-level cache, each inference streams every layer's weights from memory again.
+  // Weights of every layer of the model on this processor, and every layer's output (written
+  // once per inference): what an inference touches between two runs of the same layer. When that
+  // exceeds the processor's cache, each inference reads the layers' weights from memory again.
   double weight_bytes = 0;
-  // Every layer's output, written once per inference. With the weights, what an inference touches
-  // between two runs of the same layer: beyond the cache, that layer's weights are evicted.
   double activation_bytes = 0;
   // False: the layer runs alone (a calibration kernel), true: among the model's other layers.
   bool in_model = true;

@@ -76,6 +76,29 @@ TEST(Features, DepthwiseSplitsByKernelSizeAndFallsBackToSmallerKernels) {
   EXPECT_EQ(features_from_json(features_to_json(f), "t").kind, "Conv.dw");
 }
 
+TEST(Sampler, LargeConvolutionsCoverWhereImageNetworksSpendTheirTime) {
+  std::mt19937 rng(1);
+  const auto specs = large_conv_specs(24, rng, default_fusion_rules());
+  ASSERT_EQ(specs.size(), 24u);
+  int large_maps = 0, three = 0;
+  for (const auto& s : specs) {
+    EXPECT_EQ(s.group, 1);
+    EXPECT_EQ(s.stride, 1);
+    EXPECT_GE(s.input[2], 28);
+    EXPECT_LE(s.input[2], 224);
+    EXPECT_EQ(s.input[1] % 8, 0);
+    // MACs = cin * cout * k^2 * hw^2 within the 2 GMAC cap.
+    const double macs = static_cast<double>(s.input[1] * s.out_channels * s.kernel_h * s.kernel_w *
+                                            s.input[2] * s.input[3]);
+    EXPECT_LE(macs, 2.0e9) << s.key();
+    large_maps += s.input[2] >= 112 && s.input[1] >= 32;
+    three += s.kernel_h == 3;
+  }
+  // Log-uniform maps over 28-224: a third at 112 or more (log 2 / log 8); 3x3 three in four.
+  EXPECT_GE(large_maps, 5);
+  EXPECT_GE(three, 14);
+}
+
 TEST(Sampler, SpreadCoversTheDesignSpaceOfImageNetworks) {
   std::mt19937 rng(3);
   const auto specs = spread_specs("Conv", 400, rng, default_fusion_rules());
