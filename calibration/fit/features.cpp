@@ -119,12 +119,16 @@ const std::vector<std::string>& log_feature_names() {
   return names;
 }
 
-void log_features_into(const LayerFeatures& f, double* x) {
+double size_unit_for(const std::string& kind) {
+  return kind.rfind("Conv.dw", 0) == 0 ? kSmallLayerSizeUnit : kDefaultSizeUnit;
+}
+
+void log_features_into(const LayerFeatures& f, double* x, double size_unit) {
   x[0] = 1.0;
-  x[1] = std::log1p(f.macs / 1e6);
-  x[2] = std::log1p(f.input_bytes / 1e6);
-  x[3] = std::log1p(f.output_bytes / 1e6);
-  x[4] = std::log1p(f.weight_bytes / 1e6);
+  x[1] = std::log1p(f.macs / size_unit);
+  x[2] = std::log1p(f.input_bytes / size_unit);
+  x[3] = std::log1p(f.output_bytes / size_unit);
+  x[4] = std::log1p(f.weight_bytes / size_unit);
   x[5] = std::log(std::max(1.0, f.kernel_area));
   x[6] = std::log(std::max(1.0, f.stride));
   x[7] = std::log(std::max(1.0, f.in_channels_per_group));
@@ -132,8 +136,8 @@ void log_features_into(const LayerFeatures& f, double* x) {
   x[9] = std::log(std::max(1.0, f.out_spatial));
 }
 
-void regression_features_into(const LayerFeatures& f, double* x) {
-  log_features_into(f, x);
+void regression_features_into(const LayerFeatures& f, double* x, double size_unit) {
+  log_features_into(f, x, size_unit);
   const double macs = x[1], kernel = x[5], stride = x[6], cin = x[7], cout = x[8], spatial = x[9];
   x[10] = macs * macs;
   x[11] = cin * cin;
@@ -143,15 +147,15 @@ void regression_features_into(const LayerFeatures& f, double* x) {
   x[15] = kernel * stride;
 }
 
-std::vector<double> log_features(const LayerFeatures& f) {
+std::vector<double> log_features(const LayerFeatures& f, double size_unit) {
   std::vector<double> x(kLogFeatures);
-  log_features_into(f, x.data());
+  log_features_into(f, x.data(), size_unit);
   return x;
 }
 
-std::vector<double> regression_features(const LayerFeatures& f) {
+std::vector<double> regression_features(const LayerFeatures& f, double size_unit) {
   std::vector<double> x(kRegressionFeatures);
-  regression_features_into(f, x.data());
+  regression_features_into(f, x.data(), size_unit);
   return x;
 }
 

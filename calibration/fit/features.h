@@ -42,21 +42,35 @@ nlohmann::json features_to_json(const LayerFeatures& f);
 // Throws InputError(file, ...) naming a missing key.
 LayerFeatures features_from_json(const nlohmann::json& j, const std::string& file);
 
+// The unit of the size features (MACs and bytes) in log_features: log1p(x / unit) is a logarithm
+// only well above one unit and nearly linear below it. Millions suit dense layers (1e5-4e9 MACs);
+// depthwise convolutions do 9-49 MACs per output and span 1e3-1e7, where in millions the
+// log-linear form cross-validated at 74-84 % on maps below 18x18 (runs T, V) and the fit fell back
+// to a roofline that put mobilenet_v2's 14x14 depthwise layers at 0.67x (run V: -18 % end to end).
+// In thousands: Conv.dw 20.3 -> 6.3 % (T) and 20.5 -> 8.1 % (V) cross-validated. Conv in thousands
+// went from 10.7 to 18 % (V), so the unit is the kind's.
+inline constexpr double kDefaultSizeUnit = 1e6;
+inline constexpr double kSmallLayerSizeUnit = 1e3;
+double size_unit_for(const std::string& kind);
+
 // Log-space feature vector used by the log-linear and neighbour models: a leading 1 followed by
-// log1p of each size feature (MACs and bytes in millions).
-std::vector<double> log_features(const LayerFeatures& f);
+// log1p of each size feature (MACs and bytes in `size_unit`s) and the logs of kernel area,
+// stride, channels and output map.
+std::vector<double> log_features(const LayerFeatures& f, double size_unit = kDefaultSizeUnit);
 const std::vector<std::string>& log_feature_names();
 
 // The log-linear regression's basis: log_features plus second-order terms (squares of the size
 // logs and kernel x channel, kernel x stride interactions), so efficiency may bend with size.
-std::vector<double> regression_features(const LayerFeatures& f);
+std::vector<double> regression_features(const LayerFeatures& f,
+                                        double size_unit = kDefaultSizeUnit);
 size_t regression_feature_count();
 // Allocation-free forms for the prediction hot path: write log_feature_names().size() and
 // regression_feature_count() values (kLogFeatures, kRegressionFeatures).
 inline constexpr size_t kLogFeatures = 10;
 inline constexpr size_t kRegressionFeatures = 16;
-void log_features_into(const LayerFeatures& f, double* out);
-void regression_features_into(const LayerFeatures& f, double* out);
+void log_features_into(const LayerFeatures& f, double* out, double size_unit = kDefaultSizeUnit);
+void regression_features_into(const LayerFeatures& f, double* out,
+                              double size_unit = kDefaultSizeUnit);
 
 // Features a piecewise model may split a kind on (kind_model.h), by index: log of the input map
 // (H*W, from the input bytes over the input channels, float32), the output map, kernel area,

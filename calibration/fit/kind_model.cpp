@@ -83,7 +83,8 @@ std::vector<double> fit_roofline(const std::vector<Sample>& samples) {
   return coef;
 }
 
-std::vector<double> fit_loglinear(const std::vector<Sample>& samples, double lambda) {
+std::vector<double> fit_loglinear(const std::vector<Sample>& samples, double lambda,
+                                  double size_unit) {
   const int n = static_cast<int>(samples.size());
   const int full = static_cast<int>(regression_feature_count());
   // Reduced set (constant + MACs + bytes) when there are too few kernels for every feature.
@@ -91,7 +92,7 @@ std::vector<double> fit_loglinear(const std::vector<Sample>& samples, double lam
   Eigen::MatrixXd x(n, dim);
   Eigen::VectorXd y(n);
   for (int i = 0; i < n; ++i) {
-    const auto lf = regression_features(samples[i].features);
+    const auto lf = regression_features(samples[i].features, size_unit);
     for (int j = 0; j < dim; ++j) x(i, j) = lf[j];
     y(i) = std::log(std::max(samples[i].latency_ms, 1e-6));
   }
@@ -99,7 +100,7 @@ std::vector<double> fit_loglinear(const std::vector<Sample>& samples, double lam
     bool macs = false;
     for (const auto& s : samples) macs |= s.features.macs > 0;
     if (!macs)
-      for (int i = 0; i < n; ++i) x(i, 1) = log_features(samples[i].features)[2];
+      for (int i = 0; i < n; ++i) x(i, 1) = log_features(samples[i].features, size_unit)[2];
   }
   Eigen::MatrixXd a = x.transpose() * x;
   for (int j = 1; j < dim; ++j) a(j, j) += lambda * n;
@@ -138,7 +139,7 @@ double KindModel::predict_ms(const LayerFeatures& f) const {
   } else {
     // Hot path of predict (a 1,000-layer model in < 1 ms): no allocations, partial distances.
     double x[kRegressionFeatures];
-    regression_features_into(f, x);
+    regression_features_into(f, x, size_unit);
     double log_t = 0;
     for (size_t j = 0; j < loglinear.size() && j < kRegressionFeatures; ++j)
       log_t += loglinear[j] * x[j];
@@ -220,23 +221,25 @@ KindModel fit_form(const std::string& form, const std::vector<Sample>& samples,
     m.roofline = fit_roofline(samples);
     return m;
   }
-  m.loglinear = fit_loglinear(samples, options.ridge_lambda);
+  m.size_unit = size_unit_for(samples.front().features.kind);
+  m.loglinear = fit_loglinear(samples, options.ridge_lambda, m.size_unit);
   if (form == "loglinear_knn") {
     const size_t dim = log_feature_names().size() - 1;
     m.knn_k = options.knn_k;
     m.knn_scale.assign(dim, 1.0);
     for (size_t j = 0; j < dim; ++j) {
       double mean = 0, sq = 0;
-      for (const auto& s : samples) mean += log_features(s.features)[j + 1];
+      for (const auto& s : samples) mean += log_features(s.features, m.size_unit)[j + 1];
       mean /= samples.size();
-      for (const auto& s : samples) sq += std::pow(log_features(s.features)[j + 1] - mean, 2);
+      for (const auto& s : samples)
+        sq += std::pow(log_features(s.features, m.size_unit)[j + 1] - mean, 2);
       const double sd = std::sqrt(sq / samples.size());
       m.knn_scale[j] = sd > 1e-3 ? sd : 1.0;
     }
     KindModel base = m;
     base.form = "loglinear";
     for (const auto& s : samples) {
-      m.knn_points.push_back(standardized(log_features(s.features), m.knn_scale));
+      m.knn_points.push_back(standardized(log_features(s.features, m.size_unit), m.knn_scale));
       m.knn_residuals.push_back(log_residual(base, s));
     }
     build_knn_index(m);

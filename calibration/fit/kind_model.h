@@ -38,6 +38,9 @@ struct KindModel {
   std::string form;               // "roofline" | "loglinear" | "loglinear_knn" | "split"
   std::vector<double> roofline;   // 5 non-negative coefficients (see above)
   std::vector<double> loglinear;  // one per log feature (possibly fewer: reduced feature set)
+  // The unit of the size features of the log-linear and neighbour forms (features.h
+  // size_unit_for): profiles without the key were fitted in millions.
+  double size_unit = kDefaultSizeUnit;
   int knn_k = 0;
   std::vector<double> knn_scale;                // per log feature (without the constant) divisor
   std::vector<std::vector<double>> knn_points;  // standardized log features of the kernels

@@ -64,6 +64,8 @@ void emit_kind_model(YAML::Emitter& out, const KindModel& m) {
   if (!m.loglinear.empty()) {
     out << YAML::Key << "loglinear" << YAML::Value;
     emit_doubles(out, m.loglinear);
+    if (m.size_unit != kDefaultSizeUnit)
+      out << YAML::Key << "size_unit" << YAML::Value << m.size_unit;
   }
   if (m.form == "loglinear_knn") {
     out << YAML::Key << "knn" << YAML::Value << YAML::BeginMap << YAML::Key << "k" << YAML::Value
@@ -89,7 +91,8 @@ void emit_kind_model(YAML::Emitter& out, const KindModel& m) {
 
 KindModel parse_kind_model(const YAML::Node& k, const std::string& where,
                            const std::string& source) {
-  check_keys(k, {"form", "split", "roofline", "loglinear", "knn", "stats"}, where, source);
+  check_keys(k, {"form", "split", "roofline", "loglinear", "size_unit", "knn", "stats"}, where,
+             source);
   KindModel m;
   m.form = need(k, "form", where, source).as<std::string>();
   if (m.form == "split") {
@@ -114,6 +117,10 @@ KindModel parse_kind_model(const YAML::Node& k, const std::string& where,
   }
   if (k["roofline"]) m.roofline = k["roofline"].as<std::vector<double>>();
   if (k["loglinear"]) m.loglinear = k["loglinear"].as<std::vector<double>>();
+  if (k["size_unit"]) {
+    m.size_unit = k["size_unit"].as<double>();
+    if (!(m.size_unit > 0)) throw InputError(source, where + ".size_unit must be positive");
+  }
   if (m.form == "roofline" && m.roofline.size() != 5)
     throw InputError(source, where + ".roofline needs 5 coefficients");
   if ((m.form == "loglinear" || m.form == "loglinear_knn") &&

@@ -81,6 +81,30 @@ double stepped_ms(const LayerFeatures& f, double map) {
   return f.macs / (map >= 18 ? 12e6 : 1e6);  // MACs / (MACs per ms)
 }
 
+TEST(KindModel, DepthwiseSizesAreLoggedInThousands) {
+  EXPECT_EQ(size_unit_for("Conv.dw"), 1e3);
+  EXPECT_EQ(size_unit_for("Conv.dw.large"), 1e3);
+  EXPECT_EQ(size_unit_for("Conv"), 1e6);
+  // Depthwise 3x3 layers of 9,000-900,000 MACs whose efficiency grows with the map:
+  // t = 2e-5 ms x MACs^0.8 (a power law in MACs). In millions, log1p(MACs / 1e6) is nearly linear
+  // over this range and the log-linear form cannot follow a power law; in thousands it can.
+  std::vector<Sample> samples;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int i = 0; i < 40; ++i) {
+    const double map = std::round(4 + 40 * u(rng)), channels = std::round(32 + 480 * u(rng));
+    LayerFeatures f = depthwise(channels, map, 1);
+    samples.push_back({f, 2e-5 * std::pow(f.macs, 0.8)});
+  }
+  FitOptions options;
+  options.allow_split = false;
+  const KindModel m = fit_form("loglinear", samples, options);
+  EXPECT_EQ(m.size_unit, 1e3);
+  const LayerFeatures small = depthwise(200, 6, 1), large = depthwise(300, 40, 1);
+  for (const LayerFeatures& f : {small, large})
+    EXPECT_NEAR(m.predict_ms(f) / (2e-5 * std::pow(f.macs, 0.8)), 1.0, 0.03) << f.macs;
+}
+
 TEST(KindModel, SplitLearnsAStepInTheEnginesAlgorithmAndPredictsBothSides) {
   std::vector<Sample> samples;
   std::mt19937 rng(7);

@@ -167,6 +167,14 @@ TEST(DeviceProfile, YamlRoundTrip) {
   gemm.kind = "Gemm";
   gemm.macs = 1'000'000;
   EXPECT_NEAR(q.estimate(gemm).latency_ms, p.estimate(gemm).latency_ms, 1e-9);
+  // A model fitted with sizes in thousands keeps its unit (profiles without the key: millions).
+  EXPECT_EQ(q.kinds.at("Gemm").size_unit, 1e6);
+  DeviceProfile small = p;
+  small.kinds.at("Gemm").size_unit = 1e3;
+  const DeviceProfile r = parse_profile(profile_to_yaml(small), "p.yaml");
+  EXPECT_EQ(r.kinds.at("Gemm").size_unit, 1e3);
+  EXPECT_NEAR(r.estimate(gemm).latency_ms, small.estimate(gemm).latency_ms, 1e-9);
+  EXPECT_GT(std::abs(r.estimate(gemm).latency_ms - p.estimate(gemm).latency_ms), 1e-6);
   ASSERT_EQ(q.kinds.at("MaxPool").children.size(), 2u);
   for (double map : {16.0, 64.0}) {
     LayerFeatures f;
@@ -209,6 +217,8 @@ TEST(DeviceProfile, BrokenProfilesGiveClearErrors) {
   expect_error(with("input_copy_GBps: 50", "input_copy_GBps: -2"), "must be >= 0");
   expect_error(with("model_stream_GBps: 30", "model_stream_GBps: -3"), "must be >= 0");
   expect_error(with("form: roofline", "form: magic"), "form 'magic' is unknown");
+  expect_error(with("loglinear: [0.5, 0.1]", "loglinear: [0.5, 0.1]\n    size_unit: -1"),
+               "kinds.Gemm.size_unit must be positive");
   expect_error(with("feature: log_in_spatial", "feature: log_colour"),
                "kinds.MaxPool.split.feature 'log_colour' is unknown (allowed:");
   expect_error(with("below:", "under:"), "unknown key 'under' in kinds.MaxPool.split");
