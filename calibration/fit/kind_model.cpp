@@ -227,20 +227,22 @@ KindModel fit_form(const std::string& form, const std::vector<Sample>& samples,
     const size_t dim = log_feature_names().size() - 1;
     m.knn_k = options.knn_k;
     m.knn_scale.assign(dim, 1.0);
+    std::vector<std::vector<double>> lf;  // each sample's log features, computed once
+    lf.reserve(samples.size());
+    for (const auto& s : samples) lf.push_back(log_features(s.features, m.size_unit));
     for (size_t j = 0; j < dim; ++j) {
       double mean = 0, sq = 0;
-      for (const auto& s : samples) mean += log_features(s.features, m.size_unit)[j + 1];
+      for (const auto& x : lf) mean += x[j + 1];
       mean /= samples.size();
-      for (const auto& s : samples)
-        sq += std::pow(log_features(s.features, m.size_unit)[j + 1] - mean, 2);
+      for (const auto& x : lf) sq += std::pow(x[j + 1] - mean, 2);
       const double sd = std::sqrt(sq / samples.size());
       m.knn_scale[j] = sd > 1e-3 ? sd : 1.0;
     }
     KindModel base = m;
     base.form = "loglinear";
-    for (const auto& s : samples) {
-      m.knn_points.push_back(standardized(log_features(s.features, m.size_unit), m.knn_scale));
-      m.knn_residuals.push_back(log_residual(base, s));
+    for (size_t i = 0; i < samples.size(); ++i) {
+      m.knn_points.push_back(standardized(lf[i], m.knn_scale));
+      m.knn_residuals.push_back(log_residual(base, samples[i]));
     }
     build_knn_index(m);
   }

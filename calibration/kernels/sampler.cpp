@@ -60,13 +60,23 @@ int64_t design_map_size(double u, double v) {
   return v < 0.5 ? pick(pyramid, u) : round_channels(log_uniform(u, 7, 224));
 }
 
+// The trunk's channel width of an image network at a map of `map_size` (see above).
+double trunk_width(int64_t map_size) {
+  return 32.0 * std::pow(224.0 / static_cast<double>(map_size), 0.8);
+}
+
+// The nearest multiple of 8, at least 8.
+int64_t multiple_of_8(double c) {
+  return std::max<int64_t>(8, 8 * std::llround(c / 8));
+}
+
 int64_t design_channels(double u, int64_t map_size, double v) {
-  const double typical = 32.0 * std::pow(224.0 / static_cast<double>(map_size), 0.8);
+  const double typical = trunk_width(map_size);
   // Log-uniform between the bounds clipped to 8-2048 (clamping the draw instead piled a fifth of
   // the Conv spread onto 8 channels, OpenCV's least efficient width).
   const double lo = std::max(8.0, typical / 32), hi = std::min(2048.0, typical * 8);
   const double c = lo * std::pow(hi / lo, u);
-  return v < 0.75 ? std::max<int64_t>(8, 8 * std::llround(c / 8)) : round_channels(c);
+  return v < 0.75 ? multiple_of_8(c) : round_channels(c);
 }
 
 int64_t conv_out(int64_t in, int64_t k, int64_t stride, int64_t pad, int64_t dilation) {
@@ -292,9 +302,9 @@ std::vector<KernelSpec> large_conv_specs(int n, std::mt19937& rng, const FusionR
     s.op = "Conv";
     s.origin = "spread";
     const int64_t hw = round_channels(log_uniform(p[1], 28, 224));
-    const double typical = 32.0 * std::pow(224.0 / static_cast<double>(hw), 0.8);
+    const double typical = trunk_width(hw);
     auto channels = [&](double u) {
-      return std::max<int64_t>(8, 8 * std::llround(log_uniform(u, typical / 2, typical * 4) / 8));
+      return multiple_of_8(log_uniform(u, typical / 2, typical * 4));
     };
     const int64_t k = p[2] < 0.75 ? 3 : 1;
     s.input = {1, channels(p[0]), hw, hw};
