@@ -45,33 +45,42 @@ class Calibrator {
           {elapsed_s(), options_.budget_s, static_cast<int>(result_.trace.kernels.size()), phase});
   }
 
-  // The engine's layer time of one kernel (median over interleaved rounds), for fusion probes.
-  // `node`: also reports that node's own time inside the kernel (for B inside AB).
-  std::optional<double> probe_time(const KernelSpec& spec, const std::string& node = "",
-                                   double* node_ms = nullptr) {
+  // Fusion probes measure a few small kernels whose differences matter (AB - A against B, a few
+  // microseconds). Measured one after another, a change of the machine's speed between them
+  // decided the result: at 2 threads one calibration put Conv+Relu's fused share at 3.3 (AB 1.8x
+  // its usual time) and another at 0.09 (every probe 1.8-4x slow), where three others measured
+  // 0.48-0.52. So the kernels of one probe are measured together in interleaved rounds (a fresh
+  // instance of each, one after another), and each keeps its median over the rounds.
+  struct ProbeKernel {
+    onnx::ModelProto model;
+    std::string label, node;  // node: also report this node's own time inside the kernel
+  };
+  struct ProbeTime {
+    double ms = 0;        // the engine's layer time of the kernel, median over the rounds
+    double node_ms = -1;  // median time of `node`; < 0 when the engine did not report it
+  };
+  static constexpr int kProbeRounds = 5;
+  std::optional<std::vector<ProbeTime>> probe_times(const std::vector<ProbeKernel>& kernels) {
+    std::string label;
     try {
-      return probe_time(build_kernel(spec), spec.key(), node, node_ms);
-    } catch (const std::exception& e) {
-      result_.warnings.push_back(std::string("fusion probe skipped: ") + spec.key() + ": " +
-                                 e.what());
-    }
-    return std::nullopt;
-  }
-  std::optional<double> probe_time(const onnx::ModelProto& model, const std::string& label,
-                                   const std::string& node, double* node_ms) {
-    try {
-      auto loaded = engine_.load(model, "fusion probe " + label);
       MeasureOptions m = options_.measure;
       m.min_repeats = 7;
-      std::vector<double> medians, node_medians;
-      for (int round = 0; round < 3; ++round) {
-        const Measurement r = measure(*loaded, m);
-        medians.push_back(r.layers_median_ms);
-        auto it = r.node_median_ms.find(node);
-        if (it != r.node_median_ms.end()) node_medians.push_back(it->second);
+      std::vector<std::vector<double>> ms(kernels.size()), node_ms(kernels.size());
+      for (int round = 0; round < kProbeRounds; ++round)
+        for (size_t i = 0; i < kernels.size(); ++i) {
+          label = kernels[i].label;
+          auto loaded = engine_.load(kernels[i].model, "fusion probe " + label);
+          const Measurement r = measure(*loaded, m);
+          ms[i].push_back(r.layers_median_ms);
+          auto it = r.node_median_ms.find(kernels[i].node);
+          if (it != r.node_median_ms.end()) node_ms[i].push_back(it->second);
+        }
+      std::vector<ProbeTime> out(kernels.size());
+      for (size_t i = 0; i < kernels.size(); ++i) {
+        out[i].ms = percentile(ms[i], 0.5);
+        if (!node_ms[i].empty()) out[i].node_ms = percentile(node_ms[i], 0.5);
       }
-      if (node_ms) *node_ms = node_medians.empty() ? -1.0 : percentile(node_medians, 0.5);
-      return percentile(medians, 0.5);
+      return out;
     } catch (const InputError& e) {
       result_.warnings.push_back(std::string("fusion probe skipped: ") + e.what());
     } catch (const std::exception& e) {
@@ -79,31 +88,44 @@ class Calibrator {
     }
     return std::nullopt;
   }
+  std::optional<ProbeKernel> probe_kernel(const KernelSpec& spec, const std::string& node = "") {
+    try {
+      return ProbeKernel{build_kernel(spec), spec.key(), node};
+    } catch (const std::exception& e) {
+      result_.warnings.push_back(std::string("fusion probe skipped: ") + spec.key() + ": " +
+                                 e.what());
+    }
+    return std::nullopt;
+  }
 
-  void run_fusion_probes() {
+  // The first pass (`until`: the share of the budget it may run to) learns the fusion rules that
+  // the sampling uses; a later pass only re-measures, keeping the faster probe of each pair.
+  void run_fusion_probes(double until, bool first) {
     for (const auto& pair : fusion_pairs()) {
-      if (out_of_time(0.15)) break;
+      if (out_of_time(until)) break;
       const FusionKernels k = fusion_kernels(pair);
-      double b_in_ab = -1;
       // build_kernel names the fused tail "bn" (BatchNormalization) or "post_act" (activation).
       const std::string b_node = pair.next == "BatchNormalization" ? "bn" : "post_act";
-      auto a = probe_time(k.a), b = probe_time(k.b), ab = probe_time(k.ab, b_node, &b_in_ab);
-      if (a && b && ab)
-        result_.trace.fusion.push_back({pair.anchor, pair.next, *a, *b, *ab, b_in_ab});
+      auto a = probe_kernel(k.a), b = probe_kernel(k.b), ab = probe_kernel(k.ab, b_node);
+      if (!a || !b || !ab) continue;
+      if (auto t = probe_times({*a, *b, *ab}))
+        keep_faster_probe(result_.trace.fusion, {pair.anchor, pair.next, (*t)[0].ms, (*t)[1].ms,
+                                                 (*t)[2].ms, (*t)[2].node_ms});
       report("fusion");
     }
     // Concat written in place by its branches (fusion_learning.h): a is AB without the Concat.
-    if (!out_of_time(0.15)) {
+    if (!out_of_time(until)) {
       const ConcatProbe probe = concat_probe();
-      double concat_in_ab = -1;
-      const auto ab = probe_time(probe.branches_concat, "concat probe", "concat", &concat_in_ab);
-      const auto b = probe_time(probe.concat);
-      if (ab && b && concat_in_ab >= 0)
-        result_.trace.fusion.push_back(
-            {"Conv", "Concat", *ab - concat_in_ab, *b, *ab, concat_in_ab});
+      auto b = probe_kernel(probe.concat);
+      if (b) {
+        auto t = probe_times({{probe.branches_concat, "concat probe", "concat"}, *b});
+        if (t && (*t)[0].node_ms >= 0)
+          keep_faster_probe(result_.trace.fusion, {"Conv", "Concat", (*t)[0].ms - (*t)[0].node_ms,
+                                                   (*t)[1].ms, (*t)[0].ms, (*t)[0].node_ms});
+      }
       report("fusion");
     }
-    rules_ = learn_fusion_rules(result_.trace.fusion);
+    if (first) rules_ = learn_fusion_rules(result_.trace.fusion);
   }
 
   // Builds, costs, loads and measures one kernel; nullopt when it was refused.
@@ -301,7 +323,7 @@ class Calibrator {
     } catch (const InputError& e) {
       result_.warnings.push_back(std::string("stream probe: ") + e.what());
     }
-    run_fusion_probes();
+    run_fusion_probes(0.15, true);
 
     const PriorSet priors = prior_specs(options_.prior_models, options_.exclude_models, rules_);
     h.priors = priors.models;
@@ -339,7 +361,9 @@ class Calibrator {
       remeasure_kernel(i);
       report("second round");
     }
-    WholeModelRuns models(engine_, options_.measure, [this] { return state_ratio(); });
+    MeasureOptions whole = options_.measure;
+    whole.warmup_min_ms = kModelWarmupMs;  // as validate measures them
+    WholeModelRuns models(engine_, whole, [this] { return state_ratio(); });
     models.load(priors.models, rules_);
     auto models_until = [&](double fraction) {
       return [this, fraction] {
@@ -380,6 +404,8 @@ class Calibrator {
     refine_until(1.0 - options_.state_retry_fraction - options_.models_again_fraction);
     // Every whole model again, later; the faster run of each is kept.
     models.measure(true, models_until(1.0 - options_.state_retry_fraction));
+    // The fusion probes again, later in time: each pair keeps its faster measurement.
+    run_fusion_probes(1.0 - options_.state_retry_fraction, false);
     // Kernels measured only in the machine's slow state get another chance, the real models'
     // layers first; then refinement goes on if time is left.
     std::vector<size_t> retry;

@@ -23,7 +23,12 @@ double percentile(std::vector<double> values, double q) {
 }
 
 Measurement measure(LoadedModel& model, const MeasureOptions& options) {
+  const auto warmup_start = std::chrono::steady_clock::now();
   for (int i = 0; i < options.warmup_runs; ++i) model.run();
+  while (options.warmup_min_ms > 0 &&
+         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - warmup_start)
+                 .count() < options.warmup_min_ms)
+    model.run();
   std::vector<double> totals, layer_sums, walls, factors;
   std::map<std::string, std::vector<double>> nodes;
   std::vector<double> medians;

@@ -9,8 +9,16 @@
 
 namespace dnntune::calib {
 
+// Warm-up time for a whole model before it is timed (validate, and the calibration's whole-model
+// runs, so that both measure alike). A model measured right after loading, with two warm-up runs,
+// ran slower than after a longer warm-up, the more so the smaller: mlp_mnist at 2 threads 0.026
+// ms against 0.017 after 100 and more warm-up runs (which time did not change further), mlp_wide
+// 3.86 against 3.63-3.76 ms. Which one a validation saw depended on the model measured before it.
+inline constexpr double kModelWarmupMs = 50;
+
 struct MeasureOptions {
   int warmup_runs = 1;
+  double warmup_min_ms = 0;  // after warmup_runs, warm up on until this much time was spent
   int min_repeats = 5;
   int max_repeats = 25;
   double max_time_ms = 400;    // stop repeating once this much time was spent (after min_repeats)

@@ -91,6 +91,16 @@ std::map<std::string, double> learn_fused_cost(const std::vector<FusionProbe>& p
   return out;
 }
 
+void keep_faster_probe(std::vector<FusionProbe>& probes, const FusionProbe& probe) {
+  auto it = std::find_if(probes.begin(), probes.end(), [&](const FusionProbe& q) {
+    return q.anchor == probe.anchor && q.next == probe.next;
+  });
+  if (it == probes.end())
+    probes.push_back(probe);
+  else if (probe.a_ms + probe.b_ms + probe.ab_ms < it->a_ms + it->b_ms + it->ab_ms)
+    *it = probe;
+}
+
 FusionRules learn_fusion_rules(const std::vector<FusionProbe>& probes) {
   std::map<std::string, std::set<std::string>> fused, probed;
   for (const auto& p : probes) {

@@ -28,6 +28,11 @@ inline constexpr double kZeroNodeShare = 0.05;
 // (OpenCV's Sigmoid, Tanh) keeps nearly its full cost, a BatchNorm folded into weights costs 0.
 std::map<std::string, double> learn_fused_cost(const std::vector<FusionProbe>& probes);
 
+// Adds `probe` to `probes`, or replaces the earlier probe of its pair (anchor, next) when this one
+// ran faster in all (A + B + AB): calibrate measures the probes twice, apart in time, and a
+// disturbance of the machine only adds time.
+void keep_faster_probe(std::vector<FusionProbe>& probes, const FusionProbe& probe);
+
 // The pairs calibrate measures: (anchor, next op). Each gives kernels A, B and AB.
 struct FusionPair {
   std::string anchor, next;

@@ -29,6 +29,7 @@ void run_validate(const ValidateArgs& args) {
   auto engine = calib::make_engine(args.engine, {threads});
   calib::MeasureOptions m;
   m.warmup_runs = 2;
+  m.warmup_min_ms = calib::kModelWarmupMs;
   m.min_repeats = 10;
   m.max_repeats = 40;
   m.max_time_ms = 4000;

@@ -23,6 +23,21 @@ TEST(FusionLearning, NnMeterRule) {
   EXPECT_FALSE(probe_says_fused({"Conv", "Sigmoid", 1.0, 1.0, 2.0, 0.9}));
 }
 
+TEST(FusionLearning, ALaterProbeReplacesTheEarlierOnlyWhenFaster) {
+  // Conv+Relu measured in a disturbed state first: AB 1.8x its usual time, share (0.064 -
+  // 0.036) / 0.008 = 3.5; the second pass, faster in all (0.0805 < 0.108), replaces it: share 0.5.
+  std::vector<FusionProbe> probes;
+  keep_faster_probe(probes, {"Conv", "Relu", 0.036, 0.008, 0.064, 0.0002});
+  keep_faster_probe(probes, {"Add", "Relu", 0.017, 0.008, 0.022, 0.0002});
+  keep_faster_probe(probes, {"Conv", "Relu", 0.036, 0.0085, 0.040, 0.0002});
+  ASSERT_EQ(probes.size(), 2u);
+  EXPECT_NEAR(learn_fused_cost(probes).at("Conv+Relu"), (0.040 - 0.036) / 0.0085, 1e-9);
+  // A slower re-measurement (0.13 > 0.0845) leaves the kept probe as it is.
+  keep_faster_probe(probes, {"Conv", "Relu", 0.065, 0.0325, 0.068, 0.0003});
+  EXPECT_DOUBLE_EQ(probes[0].ab_ms, 0.040);
+  EXPECT_DOUBLE_EQ(probes[1].ab_ms, 0.022);
+}
+
 TEST(FusionLearning, RulesFollowProbes) {
   const std::vector<FusionProbe> probes = {{"Conv", "Relu", 1.0, 0.2, 1.05, -1},
                                            {"Conv", "Sigmoid", 1.0, 0.5, 1.5, 0.5},

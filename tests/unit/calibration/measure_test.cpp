@@ -1,6 +1,8 @@
 // Robust measurement: statistics and the contention correction, on a scripted fake model.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "calibration/engines/measure.h"
 
 namespace dnntune::calib {
@@ -70,6 +72,37 @@ TEST(Measure, FasterKeepsTheLowerMedianWithItsStatisticsAndSumsRepeats) {
     EXPECT_DOUBLE_EQ(m.node_median_ms.at("a"), 1.0);
     EXPECT_EQ(m.repeats, a.repeats + b.repeats);
   }
+}
+
+// Runs slow (5 ms) until `cold_ms` of real time has passed since it was made, then 1 ms: a model
+// that needs a warm-up, as small models did at 2 threads (kModelWarmupMs).
+class ColdStartModel : public LoadedModel {
+ public:
+  explicit ColdStartModel(double cold_ms) : cold_ms_(cold_ms) {}
+  RunTiming run() override {
+    const double since_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - made_).count();
+    return timing(since_ms < cold_ms_ ? 5.0 : 1.0, 0, 0.5);
+  }
+
+ private:
+  double cold_ms_;
+  std::chrono::steady_clock::time_point made_ = std::chrono::steady_clock::now();
+};
+
+TEST(Measure, TimedWarmupLeavesTheColdStartOut) {
+  MeasureOptions o;
+  o.correct_contention = false;
+  o.min_repeats = 5;
+  o.max_repeats = 5;
+  // Two warm-up runs take microseconds: the timed runs are still cold.
+  ColdStartModel cold(1000);
+  EXPECT_DOUBLE_EQ(measure(cold, o).median_ms, 5.0);
+  // Warm-up until 30 ms have passed (from the start of measure(), after the model was made):
+  // every timed run comes after the model's 20 ms cold start.
+  o.warmup_min_ms = 30;
+  ColdStartModel warmed(20);
+  EXPECT_DOUBLE_EQ(measure(warmed, o).median_ms, 1.0);
 }
 
 TEST(Measure, NoisyRunsAreFlagged) {
