@@ -316,6 +316,7 @@ class Calibrator {
       result_.warnings.push_back(std::string("state probe: ") + e.what());
     }
     h.llc_bytes = host_llc_bytes();
+    h.core_to_core_ns = measure_core_to_core_ns();
     try {
       const StreamProbe probe = measure_stream_probe(engine_, h.llc_bytes);
       h.stream_weight_bytes = probe.weight_bytes;
@@ -422,6 +423,15 @@ class Calibrator {
     refine_until(1.0);
     result_.trace.in_model = models.records();
     reference();
+    if (const double now_ns = measure_core_to_core_ns();
+        engine_.threads() > 1 && placement_changed(h.core_to_core_ns, now_ns))
+      result_.warnings.push_back(
+          "the CPUs this calibration ran on were " +
+          std::to_string(std::lround(h.core_to_core_ns)) +
+          " ns apart (cache-line round trip) when it began and " +
+          std::to_string(std::lround(now_ns)) +
+          " ns when it ended: the host moved them (host_info.h), so its multi-thread kernels mix "
+          "two machines; calibrate again");
     const size_t slow =
         std::count_if(result_.trace.kernels.begin(), result_.trace.kernels.end(),
                       [](const KernelRecord& r) { return slow_state(r.state_ratio); });

@@ -1,14 +1,18 @@
 #include "calibration/host_info.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 namespace dnntune::calib {
 
@@ -74,6 +78,76 @@ std::string process_allocator() {
   size_t size = sizeof(version);
   if (mallctl("version", &version, &size, nullptr, 0) != 0 || version == nullptr) return "jemalloc";
   return std::string("jemalloc ") + version;
+}
+
+namespace {
+
+bool pin_to(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0;
+}
+
+}  // namespace
+
+double measure_core_to_core_ns() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return 0;
+  std::vector<int> cpus;
+  for (int c = 0; c < CPU_SETSIZE && cpus.size() < 2; ++c)
+    if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
+  if (cpus.size() < 2) return 0;
+  constexpr int kBursts = 5, kRoundTrips = 20000;
+  // A machine that runs the two threads on one CPU after all would need a context switch per
+  // round trip: every wait gives up after this long.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  std::atomic<bool> failed{false};
+  auto wait_for = [&](const std::atomic<int>& ball, int value) {
+    for (unsigned spins = 1; ball.load(std::memory_order_acquire) != value; ++spins)
+      if ((spins & 4095u) == 0 &&
+          (failed.load(std::memory_order_relaxed) || std::chrono::steady_clock::now() > deadline)) {
+        failed = true;
+        return false;
+      }
+    return true;
+  };
+  alignas(64) std::atomic<int> ball{-1};  // -1: partner not ready; 1: served; 0: returned
+  std::thread partner([&] {
+    if (!pin_to(cpus[1])) failed = true;
+    ball.store(0, std::memory_order_release);
+    for (int i = 0; i < kBursts * kRoundTrips && !failed; ++i) {
+      if (!wait_for(ball, 1)) return;
+      ball.store(0, std::memory_order_release);
+    }
+  });
+  std::vector<double> bursts_ns;
+  // The caller's own affinity is restored afterwards: the engine's threads must not inherit a pin.
+  if (!pin_to(cpus[0])) failed = true;
+  if (wait_for(ball, 0))
+    for (int b = 0; b < kBursts && !failed; ++b) {
+      const auto start = std::chrono::steady_clock::now();
+      for (int i = 0; i < kRoundTrips && !failed; ++i) {
+        ball.store(1, std::memory_order_release);
+        if (!wait_for(ball, 0)) break;
+      }
+      bursts_ns.push_back(
+          std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
+              .count() /
+          kRoundTrips);
+    }
+  partner.join();
+  sched_setaffinity(0, sizeof(allowed), &allowed);
+  if (failed) return 0;
+  std::sort(bursts_ns.begin(), bursts_ns.end());
+  return bursts_ns[kBursts / 2];
+}
+
+bool placement_changed(double calibrated_ns, double now_ns) {
+  if (calibrated_ns <= 0 || now_ns <= 0) return false;
+  const double ratio = now_ns / calibrated_ns;
+  return ratio > kPlacementChangeRatio || ratio < 1.0 / kPlacementChangeRatio;
 }
 
 }  // namespace dnntune::calib

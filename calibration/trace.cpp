@@ -29,7 +29,8 @@ std::string header_to_line(const TraceHeader& h) {
                       {"reference_ms", h.reference_ms},
                       {"llc_bytes", h.llc_bytes},
                       {"stream_weight_bytes", h.stream_weight_bytes},
-                      {"stream_ms", h.stream_ms}};
+                      {"stream_ms", h.stream_ms},
+                      {"core_to_core_ns", h.core_to_core_ns}};
   return j.dump();
 }
 
@@ -128,6 +129,7 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         h.llc_bytes = j.value("llc_bytes", 0.0);
         h.stream_weight_bytes = j.value("stream_weight_bytes", 0.0);
         h.stream_ms = j.value("stream_ms", 0.0);
+        h.core_to_core_ns = j.value("core_to_core_ns", 0.0);
         have_header = true;
       } else if (kind == "kernel") {
         KernelRecord r;

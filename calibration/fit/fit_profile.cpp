@@ -152,6 +152,7 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     if (h.stream_ms > 0 && h.stream_weight_bytes > 0)  // the fastest probe among the traces
       p.weight_stream_GBps =
           std::max(p.weight_stream_GBps, h.stream_weight_bytes / (h.stream_ms * 1e6));
+    if (h.core_to_core_ns > 0 && p.core_to_core_ns <= 0) p.core_to_core_ns = h.core_to_core_ns;
     if (h.reference_ms > 0)
       p.reference_ms =
           p.reference_ms > 0 ? std::min(p.reference_ms, h.reference_ms) : h.reference_ms;

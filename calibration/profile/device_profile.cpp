@@ -258,6 +258,8 @@ std::string profile_to_yaml(const DeviceProfile& p) {
       << YAML::Key << "threads" << YAML::Value << p.threads << YAML::EndMap;
   out << YAML::Key << "run_overhead_ms" << YAML::Value << p.run_overhead_ms;
   out << YAML::Key << "reference_ms" << YAML::Value << p.reference_ms;
+  if (p.core_to_core_ns > 0)
+    out << YAML::Key << "core_to_core_ns" << YAML::Value << p.core_to_core_ns;
   out << YAML::Key << "memory" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "llc_bytes" << YAML::Value << p.llc_bytes << YAML::Key << "weight_stream_GBps"
       << YAML::Value << p.weight_stream_GBps;
@@ -328,11 +330,11 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       throw InputError(source, "profile version " + std::to_string(version) +
                                    " is not supported (this dnntune reads version " +
                                    std::to_string(kProfileVersion) + "); re-run dnntune fit");
-    check_keys(
-        root,
-        {"dnntune_profile", "device", "processor_kind", "engine", "run_overhead_ms", "reference_ms",
-         "memory", "power", "fusion_rules", "fused_cost", "context_factor", "kinds", "provenance"},
-        "the profile", source);
+    check_keys(root,
+               {"dnntune_profile", "device", "processor_kind", "engine", "run_overhead_ms",
+                "reference_ms", "core_to_core_ns", "memory", "power", "fusion_rules", "fused_cost",
+                "context_factor", "kinds", "provenance"},
+               "the profile", source);
     p.device = need(root, "device", "the profile", source).as<std::string>();
     p.processor_kind = need(root, "processor_kind", "the profile", source).as<std::string>();
     const auto engine = need(root, "engine", "the profile", source);
@@ -342,6 +344,9 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
     p.threads = need(engine, "threads", "engine", source).as<int>();
     p.run_overhead_ms = need(root, "run_overhead_ms", "the profile", source).as<double>();
     p.reference_ms = root["reference_ms"] ? root["reference_ms"].as<double>() : 0.0;
+    p.core_to_core_ns = root["core_to_core_ns"] ? root["core_to_core_ns"].as<double>() : 0.0;
+    if (p.reference_ms < 0 || p.core_to_core_ns < 0)
+      throw InputError(source, "reference_ms and core_to_core_ns must be >= 0");
     if (const auto memory = root["memory"]) {
       check_keys(memory,
                  {"llc_bytes", "weight_stream_GBps", "model_stream_GBps", "input_copy_GBps"},

@@ -8,6 +8,7 @@
 //   engine: {name: opencv, version: 4.6.0, threads: 1}
 //   run_overhead_ms: 0.01              # per forward pass, outside every layer, plus:
 //   reference_ms: 2.9                  # optional: the reference kernel at calibration
+//   core_to_core_ns: 90                # optional: where the threads ran (host_info.h)
 //   memory: {llc_bytes: .., weight_stream_GBps: .., model_stream_GBps: .., input_copy_GBps: ..}
 //           # optional (weight_stream: the stream probe, reference.h; model_stream: weights read
 //           # inside whole-model runs, optional; input_copy: the inputs are copied in per run)
@@ -52,7 +53,8 @@ class DeviceProfile : public hw::LayerLatencyModel {
   std::string engine, engine_version;
   int threads = 1;
   double run_overhead_ms = 0;
-  double reference_ms = 0;  // reference kernel time at calibration (reference.h); 0 unknown
+  double reference_ms = 0;     // reference kernel time at calibration (reference.h); 0 unknown
+  double core_to_core_ns = 0;  // measure_core_to_core_ns() at calibration; 0 unknown
   // Memory: the host's last-level cache and the rate the stream probe read weights at (0 unknown).
   // Kernels are measured alone, their weights warm in cache; inside a model whose weights exceed
   // the cache a layer cannot run faster than its weights stream from memory.

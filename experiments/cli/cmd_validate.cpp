@@ -1,4 +1,5 @@
 // dnntune validate MODEL... --device PROFILE --engine opencv [--threads N] [--format table|json]
+#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -36,6 +37,15 @@ void run_validate(const ValidateArgs& args) {
   m.threads = threads;
   std::vector<calib::ValidationRow> rows;
   const double load = calib::host_load_avg_1m();
+  // Where the threads run now against where they ran at calibration (host_info.h): a host that
+  // moved the vCPUs changes multi-thread times by tens of percent, one way or the other.
+  const double core_to_core_ns = threads > 1 ? calib::measure_core_to_core_ns() : 0.0;
+  if (calib::placement_changed(profile.core_to_core_ns, core_to_core_ns))
+    std::cerr << "dnntune: warning: this machine's CPUs are now " << std::lround(core_to_core_ns)
+              << " ns apart (cache-line round trip), at calibration "
+              << std::lround(profile.core_to_core_ns)
+              << " ns: the host placed the engine's threads differently, so " << threads
+              << "-thread times are not comparable with " << args.profile << "\n";
   rows = calib::validate_models(args.models, profile, *engine, m, args.rounds, args.max_wait_s);
   for (const auto& r : rows)
     if (!r.ran) std::cerr << "dnntune: warning: " << r.model << ": skipped: " << r.error << "\n";
@@ -57,7 +67,9 @@ void run_validate(const ValidateArgs& args) {
                                 {"within_10pct", s.within_10pct},
                                 {"within_20pct", s.within_20pct},
                                 {"speed_adjusted_within_10pct", s.adjusted_within_10pct},
-                                {"speed_adjusted_within_20pct", s.adjusted_within_20pct}}
+                                {"speed_adjusted_within_20pct", s.adjusted_within_20pct},
+                                {"core_to_core_ns", core_to_core_ns},
+                                {"calibrated_core_to_core_ns", profile.core_to_core_ns}}
                      .dump(2)
               << "\n";
     return;
@@ -73,7 +85,12 @@ void run_validate(const ValidateArgs& args) {
                      r.reference_ratio > 0 ? fixed(r.reference_ratio, 2) : "-",
                      fixed(r.speed_adjusted_error_pct, 1)});
   std::cout << "validate on " << profile.device << " (" << args.engine << ", " << threads
-            << " thread(s), load average at start " << fixed(load, 2) << ")\n";
+            << " thread(s), load average at start " << fixed(load, 2);
+  if (core_to_core_ns > 0)
+    std::cout << ", core-to-core " << std::lround(core_to_core_ns) << " ns, at calibration "
+              << (profile.core_to_core_ns > 0 ? std::to_string(std::lround(profile.core_to_core_ns))
+                                              : std::string("unknown"));
+  std::cout << ")\n";
   table.print(std::cout);
   if (args.per_layer)
     for (const auto& r : s.rows) {

@@ -18,6 +18,7 @@ DeviceProfile sample_profile() {
   p.threads = 1;
   p.run_overhead_ms = 0.01;
   p.reference_ms = 2.5;
+  p.core_to_core_ns = 95;
   p.llc_bytes = 32e6;
   p.weight_stream_GBps = 38.5;
   p.model_stream_GBps = 30;
@@ -153,6 +154,7 @@ TEST(DeviceProfile, YamlRoundTrip) {
   EXPECT_EQ(q.fusion.size(), 1u);
   EXPECT_EQ(q.fused_cost.at("Conv+Relu"), 0.5);
   EXPECT_EQ(q.reference_ms, 2.5);
+  EXPECT_EQ(q.core_to_core_ns, 95);
   EXPECT_EQ(q.llc_bytes, 32e6);
   EXPECT_EQ(q.context_factor, p.context_factor);
   EXPECT_EQ(q.weight_stream_GBps, 38.5);
@@ -216,6 +218,8 @@ TEST(DeviceProfile, BrokenProfilesGiveClearErrors) {
   expect_error(with("weight_stream_GBps: 38.5", "weight_stream_GBps: -1"), "must be >= 0");
   expect_error(with("input_copy_GBps: 50", "input_copy_GBps: -2"), "must be >= 0");
   expect_error(with("model_stream_GBps: 30", "model_stream_GBps: -3"), "must be >= 0");
+  expect_error(with("core_to_core_ns: 95", "core_to_core_ns: -95"),
+               "reference_ms and core_to_core_ns must be >= 0");
   expect_error(with("form: roofline", "form: magic"), "form 'magic' is unknown");
   expect_error(with("loglinear: [0.5, 0.1]", "loglinear: [0.5, 0.1]\n    size_unit: -1"),
                "kinds.Gemm.size_unit must be positive");

@@ -37,6 +37,7 @@ Trace sample_trace() {
   t.header.stream_weight_bytes = 268435456.0;
   t.header.stream_ms = 7.0;
   t.header.allocator = "jemalloc 5.3.0";
+  t.header.core_to_core_ns = 390.5;
   t.fusion.push_back({"Conv", "Relu", 0.1, 0.02, 0.105, 0.0});
   return t;
 }
@@ -68,6 +69,7 @@ TEST(Trace, RoundTrip) {
   EXPECT_DOUBLE_EQ(t.in_model[0].layers[0].ms, 0.5);
   EXPECT_DOUBLE_EQ(t.header.llc_bytes, 32.0 * 1024 * 1024);
   EXPECT_DOUBLE_EQ(t.header.stream_weight_bytes, 268435456.0);
+  EXPECT_DOUBLE_EQ(t.header.core_to_core_ns, 390.5);
   EXPECT_DOUBLE_EQ(t.header.stream_ms, 7.0);
   EXPECT_EQ(t.header.allocator, "jemalloc 5.3.0");
 }
@@ -75,10 +77,12 @@ TEST(Trace, RoundTrip) {
 TEST(Trace, OptionalKeysOfOlderTracesDefaultToUnknown) {
   Trace old = sample_trace();
   old.header.llc_bytes = old.header.stream_weight_bytes = old.header.stream_ms = 0;
+  old.header.core_to_core_ns = 0;
   old.kernels[0].state_ratio = 0;
   std::string text = text_of(old);
-  for (const char* key : {",\"llc_bytes\":0.0", ",\"stream_ms\":0.0",
-                          ",\"stream_weight_bytes\":0.0", "\"allocator\":\"jemalloc 5.3.0\","}) {
+  for (const char* key :
+       {",\"llc_bytes\":0.0", ",\"stream_ms\":0.0", ",\"stream_weight_bytes\":0.0",
+        "\"allocator\":\"jemalloc 5.3.0\",", "\"core_to_core_ns\":0.0,"}) {
     const auto at = text.find(key);
     ASSERT_NE(at, std::string::npos) << key;
     text.erase(at, std::string(key).size());
@@ -87,6 +91,7 @@ TEST(Trace, OptionalKeysOfOlderTracesDefaultToUnknown) {
   EXPECT_EQ(t.header.llc_bytes, 0);
   EXPECT_EQ(t.header.stream_ms, 0);
   EXPECT_EQ(t.header.allocator, "");
+  EXPECT_EQ(t.header.core_to_core_ns, 0);
   EXPECT_EQ(t.kernels[0].state_ratio, 0);
 }
 
