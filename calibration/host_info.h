@@ -18,11 +18,12 @@ std::string process_allocator();
 
 // Where the engine's threads run relative to each other: the round trip of one cache line
 // bounced between two threads pinned to the first two CPUs this process may run on (its affinity
-// mask, so taskset applies), in ns; the median of 5 bursts of 20,000 round trips. 0 with fewer
-// than two CPUs. On this project's 2-vCPU VM it read 390 ns while 2-thread times of models with
-// many small layers ran 20-60 % slower than calibrated and mlp_wide 30 % faster: the host had put
-// the two vCPUs on cores that share no cache, which synchronising threads pay for at every layer
-// and streaming ones gain memory bandwidth from (calibration/README.md, "placement").
+// mask, so taskset applies), in ns: the fastest of 50 bursts of 200 round trips. 0 with fewer
+// than two CPUs, or when the machine was too busy to finish 5 bursts within 2 s. On this project's
+// 2-vCPU VM it read 390 ns while 2-thread times of models with many small layers ran 20-60 % slower
+// than calibrated and mlp_wide 30 % faster: the host had put the two vCPUs on cores that share no
+// cache, which synchronising threads pay for at every layer and streaming ones gain memory
+// bandwidth from (calibration/README.md, "placement").
 double measure_core_to_core_ns();
 // A placement this far from the calibration's (ratio either way) makes multi-thread times
 // incomparable with the profile: validate warns.
