@@ -15,6 +15,9 @@ command -v python3 >/dev/null || fail "python3 is needed to read JSON (make deps
 head -1 "$TMP/trace.jsonl" | grep -q '"record":"header"' || fail "trace header"
 # The dnntune executable runs on jemalloc (experiments/CMakeLists.txt says why) and says so.
 head -1 "$TMP/trace.jsonl" | grep -q '"allocator":"jemalloc ' || fail "trace header: allocator is not jemalloc: $(head -c 300 "$TMP/trace.jsonl")"
+# The placement probe (host_info.h): a round trip in ns, 0 on a machine with one CPU.
+head -1 "$TMP/trace.jsonl" | python3 -c 'import json, sys; v = json.load(sys.stdin)["core_to_core_ns"]; assert v == 0 or 1 < v < 1e5, v' ||
+  fail "trace header: core_to_core_ns: $(head -c 300 "$TMP/trace.jsonl")"
 grep -q '"record":"kernel"' "$TMP/trace.jsonl" || fail "no kernel records"
 grep -q '"record":"fusion_probe"' "$TMP/trace.jsonl" || fail "no fusion probes"
 "$DNNTUNE" fit "$TMP/trace.jsonl" -o "$TMP/profile.yaml" >"$TMP/fit.out" 2>"$TMP/fit.err" || fail "fit: $(cat "$TMP/fit.err")"
@@ -61,5 +64,7 @@ assert abs(sum(l["latency_ms"] for l in pred["layers"]) - pred["total_ms"]) < 0.
 m = val["models"][0]
 assert set(m) >= {"model", "measured_ms", "predicted_ms", "error_pct", "layer_mape_pct", "reference_ratio"}, m
 assert 0 <= val["within_10pct"] <= 1 and 0 <= val["within_20pct"] <= 1
+# 1 thread: the placement is not read now (0); the calibrated one is known or 0.
+assert val["core_to_core_ns"] == 0 and val["calibrated_core_to_core_ns"] >= 0, val
 PY
 }
