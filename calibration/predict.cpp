@@ -46,9 +46,7 @@ ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& prof
   p.layers.reserve(graph.size());
   p.run_overhead_ms = profile.run_overhead_ms_for(static_cast<double>(graph.input_cut_bytes));
   p.total_ms = p.run_overhead_ms;
-  hw::ModelContext context;
-  context.weight_bytes = static_cast<double>(graph.totals.weight_bytes);
-  context.activation_bytes = static_cast<double>(graph.totals.activation_bytes);
+  const hw::ModelContext context = hw::ModelContext::of_model(graph.totals);
   // A Concat its branches write in place costs the share the concat probe measured.
   const auto in_place_share = profile.fused_cost.find("Conv+Concat");
   const std::vector<bool> in_place = in_place_share == profile.fused_cost.end()

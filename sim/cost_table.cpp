@@ -15,9 +15,7 @@ CostTable CostTable::build(const LayerGraph& graph, const Scenario& scenario) {
   t.prefix_infeasible_.assign(t.resources_, std::vector<int>(t.layers_ + 1, 0));
   // Every resource is costed as if it held the whole model (the weights a split leaves on the
   // phone are a prefix; the bound matters only for weight-heavy layers of models beyond the cache).
-  hw::ModelContext context;
-  context.weight_bytes = static_cast<double>(graph.totals.weight_bytes);
-  context.activation_bytes = static_cast<double>(graph.totals.activation_bytes);
+  const hw::ModelContext context = hw::ModelContext::of_model(graph.totals);
   for (int r = 0; r < t.resources_; ++r) {
     const Resource& res = scenario.resource(r);
     if (res.model == nullptr) throw std::logic_error("CostTable: resource without a latency model");

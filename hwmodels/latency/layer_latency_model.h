@@ -22,6 +22,14 @@ struct ModelContext {
   double activation_bytes = 0;
   // False: the layer runs alone (a calibration kernel), true: among the model's other layers.
   bool in_model = true;
+
+  // The context of every layer of a model with these totals, run whole.
+  static ModelContext of_model(const GraphTotals& totals) {
+    ModelContext c;
+    c.weight_bytes = static_cast<double>(totals.weight_bytes);
+    c.activation_bytes = static_cast<double>(totals.activation_bytes);
+    return c;
+  }
 };
 
 struct LayerEstimate {
