@@ -348,20 +348,13 @@ class Calibrator {
       spread.push_back(std::move(s));
     std::shuffle(spread.begin(), spread.end(), rng_);
     queue.insert(queue.end(), spread.begin(), spread.end());
-    // Priors and spread first, until the refinement share of the budget begins.
+    // The budget plan: calibrate.h, CalibrateOptions.
     size_t next = 0;
-    for (; next < queue.size() && !out_of_time(1.0 - 2 * options_.refine_fraction); ++next) {
+    for (; next < queue.size() && !out_of_time(options_.priors_spread_end); ++next) {
       measure_kernel(queue[next]);
       report("priors+spread");
     }
     reference();
-    // Second round over what was measured (interleaved in time with the first).
-    for (size_t i = 0;
-         i < result_.trace.kernels.size() && !out_of_time(1.0 - options_.refine_fraction / 2);
-         ++i) {
-      remeasure_kernel(i);
-      report("second round");
-    }
     MeasureOptions whole = options_.measure;
     whole.warmup_min_ms = kModelWarmupMs;  // as validate measures them
     WholeModelRuns models(engine_, whole, [this] { return state_ratio(); });
@@ -372,43 +365,19 @@ class Calibrator {
         return !out_of_time(fraction);
       };
     };
-    models.measure(true, models_until(1.0 - options_.refine_fraction / 4));
-    // Refinement: neighbours of badly predicted kernels (nn-Meter), else of remaining priors.
-    std::uniform_int_distribution<size_t> any_prior(0,
-                                                    std::max<size_t>(1, priors.specs.size()) - 1);
-    auto refine_until = [&](double fraction) {
-      while (!out_of_time(fraction)) {
-        std::vector<KernelSpec> round = badly_predicted();
-        if (round.size() > 24) round.resize(24);
-        for (; next < queue.size() && round.size() < 32; ++next) round.push_back(queue[next]);
-        bool measured = false;
-        for (const auto& spec : round) {
-          if (out_of_time()) break;
-          if (!measured_keys_.count(spec.key())) {
-            if (spec_is_measurable(spec)) measured |= measure_kernel(spec);
-          } else if (auto s = refinement_of(spec)) {
-            measured |= measure_kernel(*s);
-          }
-          report("refine");
-        }
-        // Whole models seen only in a slow state: again, now that the machine is fast.
-        if (models.pending() && state_ratio() <= kFastStateRatio)
-          models.measure(false, models_until(1.0 - options_.refine_fraction / 8));
-        // Nothing left to refine: more neighbours of the real models' layers.
-        for (int i = 0; !measured && i < 16 && !priors.specs.empty() && !out_of_time(); ++i) {
-          const KernelSpec s = perturb(priors.specs[any_prior(rng_)], rng_, "near");
-          if (spec_is_measurable(s)) measured = measure_kernel(s);
-        }
-        if (!measured && priors.specs.empty()) break;
-      }
-    };
-    refine_until(1.0 - options_.state_retry_fraction - options_.models_again_fraction);
-    // Every whole model again, later; the faster run of each is kept.
-    models.measure(true, models_until(1.0 - options_.state_retry_fraction));
+    models.measure(true, models_until(options_.models_end));
+    // Second round over what was measured (interleaved in time with the first).
+    for (size_t i = 0; i < result_.trace.kernels.size() && !out_of_time(options_.second_round_end);
+         ++i) {
+      remeasure_kernel(i);
+      report("second round");
+    }
+    // Every whole model again, on another instance, later; the faster run of each is kept.
+    models.measure(true, models_until(options_.models_again_end));
     // The fusion probes again, later in time: each pair keeps its faster measurement.
-    run_fusion_probes(1.0 - options_.state_retry_fraction, false);
+    run_fusion_probes(options_.models_again_end, false);
     // Kernels measured only in the machine's slow state get another chance, the real models'
-    // layers first; then refinement goes on if time is left.
+    // layers first; then refinement until the budget ends.
     std::vector<size_t> retry;
     for (size_t i = 0; i < result_.trace.kernels.size(); ++i)
       if (slow_state(result_.trace.kernels[i].state_ratio)) retry.push_back(i);
@@ -420,7 +389,33 @@ class Calibrator {
       remeasure_kernel(i);
       report("slow-state retry");
     }
-    refine_until(1.0);
+    // Refinement: neighbours of badly predicted kernels (nn-Meter), else of remaining priors.
+    std::uniform_int_distribution<size_t> any_prior(0,
+                                                    std::max<size_t>(1, priors.specs.size()) - 1);
+    while (!out_of_time()) {
+      std::vector<KernelSpec> round = badly_predicted();
+      if (round.size() > 24) round.resize(24);
+      for (; next < queue.size() && round.size() < 32; ++next) round.push_back(queue[next]);
+      bool measured = false;
+      for (const auto& spec : round) {
+        if (out_of_time()) break;
+        if (!measured_keys_.count(spec.key())) {
+          if (spec_is_measurable(spec)) measured |= measure_kernel(spec);
+        } else if (auto s = refinement_of(spec)) {
+          measured |= measure_kernel(*s);
+        }
+        report("refine");
+      }
+      // Whole models seen only in a slow state: again, now that the machine is fast.
+      if (models.pending() && state_ratio() <= kFastStateRatio)
+        models.measure(false, models_until(1.0));
+      // Nothing left to refine: more neighbours of the real models' layers.
+      for (int i = 0; !measured && i < 16 && !priors.specs.empty() && !out_of_time(); ++i) {
+        const KernelSpec s = perturb(priors.specs[any_prior(rng_)], rng_, "near");
+        if (spec_is_measurable(s)) measured = measure_kernel(s);
+      }
+      if (!measured && priors.specs.empty()) break;
+    }
     result_.trace.in_model = models.records();
     reference();
     if (const double now_ns = measure_core_to_core_ns();

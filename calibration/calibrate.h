@@ -33,22 +33,29 @@ struct CalibrateOptions {
   int spread_per_op = 24;
   int conv_spread = 320;
   int conv_spread_large = 24;  // large dense convolutions (sampler.h large_conv_specs)
-  // Budget split: priors+spread until 1-2f, a second measurement round until 1-f/2, refinement
-  // (neighbours of badly predicted kernels) in the rest.
-  double refine_fraction = 0.25;
+  // Budget plan: each phase ends at its share of the budget or when its work is done, and the
+  // next begins then. Fusion probes, then the priors' layers and the spread until
+  // `priors_spread_end`; every prior model run whole once (a fresh instance each) until
+  // `models_end`; every kernel measured again (the lower median kept) until `second_round_end`;
+  // every prior model whole again on another fresh instance (the faster run kept) until
+  // `models_again_end`; the fusion probes again; kernels the state probe saw only in a slow
+  // machine state re-measured; refinement (neighbours of badly predicted kernels) in the rest.
+  // Why the whole-model pass has its own share, before the second round: on a Xeon VM that runs
+  // OpenCV 2.8x slower than the EPYC the plan was first tuned on, the second round took the
+  // budget up to the models' turn and 4 of 13 models ran whole; the context factors learned from
+  // them left mobilenet_v3_small 12 % slow (calibration/README.md, run BA).
+  // Why a second pass: in two 2-thread calibrations of five (runs I and P) a single pass ran
+  // 10-62 % slower than validate measured the same models minutes later while the state probe
+  // read 1.06-1.09, and the context factors learned from it came out at 1.2-1.7.
+  double priors_spread_end = 0.5;
+  double models_end = 0.65;
+  double second_round_end = 0.8;
+  double models_again_end = 0.9;
   double refine_error = 0.10;  // refine around kernels predicted worse than this (nn-Meter)
   // Refinement stays near the prior or spread kernel each neighbour descends from: at most this
   // many refinements per such root, each within this size ratio of it (sampler.h).
   int refine_per_root = 12;
   double refine_max_ratio = 2.0;
-  // Before that, this share runs every prior model whole a second time, a minute or more after the
-  // first pass; the faster run of each model is kept (whole_model_runs.h). Why: in two 2-thread
-  // calibrations of five (runs I and P, calibration/README.md) the one pass ran 10-62 % slower
-  // than validate measured the same models minutes later while the state probe read 1.06-1.09,
-  // and the context factors learned from it came out at 1.2-1.7.
-  double models_again_fraction = 0.12;
-  // The last share of the budget re-measures kernels the state probe saw in a slow machine state.
-  double state_retry_fraction = 0.1;
   MeasureOptions measure;
   std::function<void(const CalibrateProgress&)> progress;
 };

@@ -11,8 +11,9 @@
 namespace dnntune::calib {
 namespace {
 
+// The bar `dnntune fit` holds in-model runs to (fit_profile.h usable_in_model_runs).
 bool fast(double state_ratio) {
-  return !slow_state(state_ratio);
+  return state_ratio <= kFastStateRatio;
 }
 
 }  // namespace
@@ -41,15 +42,13 @@ void WholeModelRuns::measure(bool all, const std::function<bool()>& more) {
     if (!more()) return;
     if (r.rejected || (!all && r.measured && fast(r.record.state_ratio))) continue;
     const double before = state_();
-    // Two instances, one alive at a time, the faster kept: validate measures its models the same
-    // way (fresh instances, lowest median), so that in-model and validated times compare.
+    // A fresh instance per pass, released after it; over passes the faster run is kept: validate
+    // measures its models the same way (fresh instances, lowest median), so that in-model and
+    // validated times compare.
     Measurement now;
     try {
-      for (int instance = 0; instance < 2; ++instance) {
-        auto loaded = engine_.load(r.proto, r.model);
-        Measurement m = calib::measure(*loaded, options_);
-        now = instance == 0 ? std::move(m) : faster(now, m);
-      }
+      auto loaded = engine_.load(r.proto, r.model);
+      now = calib::measure(*loaded, options_);
     } catch (const InputError&) {
       r.rejected = true;
       continue;

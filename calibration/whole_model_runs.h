@@ -1,10 +1,11 @@
 #pragma once
 // The prior models run whole during calibration (in_model trace records): each layer's time inside
-// the model against its kernel alone is what `dnntune fit`'s context factors learn from. A first
-// pass measures them all (the faster of two fresh instances each, as validate does), later passes
-// (whenever the machine is in its fast state) re-measure those seen only in a slow state. The
-// engine holds one model at a time (each is loaded for its measurement and released after it):
-// the 13 default priors held together took 3.5 GB.
+// the model against its kernel alone is what `dnntune fit`'s context factors learn from. Each pass
+// measures a fresh instance of every model; a later pass keeps the faster run (validate, too, keeps
+// the lowest median of fresh instances), and a pass with `all` false re-measures only the models
+// not yet seen in the fast state (state probe <= kFastStateRatio) (run whenever the machine is in
+// its fast state). The engine holds one model at a time (each is loaded for its measurement and
+// released after it): the 13 default priors held together took 3.5 GB.
 #include <functional>
 #include <memory>
 #include <string>

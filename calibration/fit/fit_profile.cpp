@@ -22,6 +22,20 @@ bool trusted(const KernelRecord& k) {
 
 }  // namespace
 
+std::vector<const InModelRecord*> usable_in_model_runs(
+    const std::vector<InModelRecord>& in_model, const std::vector<std::string>& exclude_models) {
+  auto pick = [&](double max_state) {
+    std::vector<const InModelRecord*> out;
+    for (const auto& m : in_model)
+      if (m.state_ratio <= max_state &&
+          std::find(exclude_models.begin(), exclude_models.end(), m.model) == exclude_models.end())
+        out.push_back(&m);
+    return out;
+  };
+  std::vector<const InModelRecord*> fast = pick(kFastStateRatio);
+  return fast.size() >= kMinFastModelRuns ? fast : pick(kSlowStateRatio);
+}
+
 std::map<std::string, double> learn_context_factors(
     const std::vector<const KernelRecord*>& kernels, const std::vector<InModelRecord>& in_model,
     const std::vector<std::string>& exclude_models) {
@@ -36,11 +50,8 @@ std::map<std::string, double> learn_context_factors(
     int layers = 0;
   };
   std::map<std::string, Sums> sums;
-  for (const auto& m : in_model) {
-    if (slow_state(m.state_ratio) ||
-        std::find(exclude_models.begin(), exclude_models.end(), m.model) != exclude_models.end())
-      continue;
-    for (const auto& l : m.layers) {
+  for (const InModelRecord* m : usable_in_model_runs(in_model, exclude_models)) {
+    for (const auto& l : m->layers) {
       auto it = alone.find(l.key);
       if (it == alone.end() || it->second->median_ms < DeviceProfile::kContextFloorMs) continue;
       const double t = it->second->median_ms;
@@ -69,12 +80,9 @@ double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,
   std::map<std::string, const KernelRecord*> shape;  // key -> any kernel of that configuration
   for (const KernelRecord* k : kernels) shape.emplace(k->spec.key(), k);
   std::vector<double> rates;  // GB/s, one per qualifying model
-  for (const auto& m : in_model) {
-    if (slow_state(m.state_ratio) ||
-        std::find(exclude_models.begin(), exclude_models.end(), m.model) != exclude_models.end())
-      continue;
+  for (const InModelRecord* m : usable_in_model_runs(in_model, exclude_models)) {
     double bytes = 0, ms = 0;  // of the model's weight-bound layers
-    for (const auto& l : m.layers) {
+    for (const auto& l : m->layers) {
       auto it = shape.find(l.key);
       if (it == shape.end() || l.ms <= 0 || !weight_bound(it->second->features)) continue;
       bytes += it->second->features.weight_bytes;

@@ -37,8 +37,18 @@ struct FitProfileOptions {
   bool context_factors = true;
 };
 
+// The in-model records the fit learns from: those of models not excluded that ran in the fast
+// state (state_ratio <= kFastStateRatio), or, when fewer than kMinFastModelRuns did, those that
+// did not run in the slow state (<= kSlowStateRatio). Why the stricter bar: in run BA (Xeon VM, 1
+// thread) inception_v3 ran whole at state 1.165, 28 % slower than validate measured it minutes
+// later, and as the largest model but one it set the Conv and Conv.1x1 factors to 1.14 and 1.17
+// (the other models' layers: 1.01-1.10): every model but two was predicted 3-15 % high.
+inline constexpr size_t kMinFastModelRuns = 3;
+std::vector<const InModelRecord*> usable_in_model_runs(
+    const std::vector<InModelRecord>& in_model, const std::vector<std::string>& exclude_models);
+
 // Per feature kind, how much slower a layer runs inside a model than alone: over the layers of
-// the in-model records (skipping excluded models and slow-state runs) whose kernel among `kernels`
+// the usable in-model records (usable_in_model_runs) whose kernel among `kernels`
 // takes >= DeviceProfile::kContextFloorMs, that ran inside the model (not booked at under
 // kZeroNodeShare of the kernel's time) and that are not weight-bound (features.h weight_bound:
 // inside a model their weights stream from memory, which model_stream_GBps models), sum of in-model
@@ -48,8 +58,8 @@ std::map<std::string, double> learn_context_factors(const std::vector<const Kern
                                                     const std::vector<InModelRecord>& in_model,
                                                     const std::vector<std::string>& exclude_models);
 
-// The rate at which weight-bound layers read their weights inside a model: over the in-model
-// records (skipping excluded models and slow-state runs), per model whose weight-bound layers
+// The rate at which weight-bound layers read their weights inside a model: over the usable
+// in-model records (usable_in_model_runs), per model whose weight-bound layers
 // (features.h weight_bound) hold more than `llc_bytes` of weights, so that they stream from memory
 // every inference, their weight bytes / their in-model time; the median over those models, in
 // GB/s; 0 when none qualifies. The layers' kernels are looked up by key among `kernels`, measured

@@ -131,6 +131,22 @@ TEST(ContextFactors, InModelOverAloneTimeWeightedPerKindWithClipping) {
   EXPECT_TRUE(learn_context_factors(ptrs, {slow}, {}).empty());
 }
 
+TEST(ContextFactors, FastStateRunsOnlyWhenThereAreEnough) {
+  // Three runs in the fast state (<= 1.1) and one at 1.15, between fast and slow: the 1.15 run is
+  // left out while kMinFastModelRuns fast ones remain, and taken when it is all there is.
+  auto run = [](const std::string& name, double state) { return InModelRecord{name, state, {}}; };
+  const std::vector<InModelRecord> runs = {run("a", 1.0), run("b", 1.05), run("c", 0.0),
+                                           run("d", 1.15), run("e", 1.3)};
+  auto names = [](const std::vector<const InModelRecord*>& picked) {
+    std::string out;
+    for (const auto* m : picked) out += m->model;
+    return out;
+  };
+  EXPECT_EQ(names(usable_in_model_runs(runs, {})), "abc");  // 0: not probed, counts as fast
+  EXPECT_EQ(names(usable_in_model_runs(runs, {"b"})), "acd");
+  EXPECT_EQ(names(usable_in_model_runs({runs[3], runs[4]}, {})), "d");
+}
+
 TEST(ModelStream, MedianModelWhoseWeightBoundLayersExceedTheCache) {
   // Model "net": three batch-1 Gemms (0.25 MAC per weight byte): 40 MB in 2 ms, 20 MB in 1 ms,
   // 8 MB in 0.5 ms, and a Conv (compute-bound: 100 MACs per weight byte) that does not count.
