@@ -52,9 +52,15 @@ DeviceProfile synthetic_profile(std::mt19937& rng) {
   for (const auto& [kind, s] : samples)
     p.kinds[kind] = fit_form(kind.rfind("Conv", 0) == 0 ? "loglinear_knn" : "roofline", s, {});
   p.fused_cost["Conv+Relu"] = 0.6;
-  // Every per-layer step of the prediction path: context factors (exact kind and fallbacks) and
-  // the weight-streaming bound (the model below is "beyond the cache").
+  // Every per-layer step of the prediction path: context factors that fall with the layer's time
+  // (exact kind and fallbacks) and the weight-streaming bound (the model below is "beyond the
+  // cache").
   p.context_factor = {{"Conv", 1.05}, {"*", 1.1}};
+  for (auto& [kind, factor] : p.context_factor) {
+    factor.slope = -0.05;
+    factor.min_ms = 0.01;
+    factor.max_ms = 30;
+  }
   p.llc_bytes = 32e6;
   p.weight_stream_GBps = 40;
   return p;

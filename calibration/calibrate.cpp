@@ -316,6 +316,7 @@ class Calibrator {
       result_.warnings.push_back(std::string("state probe: ") + e.what());
     }
     h.llc_bytes = host_llc_bytes();
+    h.l2_bytes = host_l2_bytes();
     h.core_to_core_ns = measure_core_to_core_ns();
     try {
       const StreamProbe probe = measure_stream_probe(engine_, h.llc_bytes);

@@ -38,19 +38,39 @@ double host_load_avg_1m() {
   return in ? load : -1;
 }
 
+namespace {
+
+// Size in bytes of /sys/devices/system/cpu/cpu0/cache/index<index>, and its level; 0 when absent.
+std::pair<double, int> cache_index(int index) {
+  const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
+  std::ifstream in(dir + "/size");
+  std::string size;
+  if (!(in >> size) || size.empty()) return {0.0, 0};
+  double bytes = std::atof(size.c_str());
+  const char unit = size.back();
+  if (unit == 'K') bytes *= 1024;
+  if (unit == 'M') bytes *= 1024 * 1024;
+  std::ifstream level_in(dir + "/level");
+  std::string type;
+  std::ifstream(dir + "/type") >> type;
+  int level = 0;
+  level_in >> level;
+  return {type == "Instruction" ? 0.0 : bytes, level};
+}
+
+}  // namespace
+
 double host_llc_bytes() {
   double best = 0;
-  for (int index = 0; index < 8; ++index) {
-    std::ifstream in("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/size");
-    std::string size;
-    if (!(in >> size) || size.empty()) continue;
-    double bytes = std::atof(size.c_str());
-    const char unit = size.back();
-    if (unit == 'K') bytes *= 1024;
-    if (unit == 'M') bytes *= 1024 * 1024;
-    best = std::max(best, bytes);
-  }
+  for (int index = 0; index < 8; ++index) best = std::max(best, cache_index(index).first);
   return best;
+}
+
+double host_l2_bytes() {
+  double l2 = 0;
+  for (int index = 0; index < 8; ++index)
+    if (const auto [bytes, level] = cache_index(index); level == 2) l2 = std::max(l2, bytes);
+  return l2;
 }
 
 std::string host_name() {

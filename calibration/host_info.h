@@ -10,6 +10,10 @@ double host_load_avg_1m();     // /proc/loadavg, -1 when unavailable
 // Size of the largest (last-level) cache of CPU 0 from /sys/devices/system/cpu/cpu0/cache, in
 // bytes; 0 when the kernel does not say.
 double host_llc_bytes();
+// Size of CPU 0's level-2 cache (unified or data) in bytes, from the same place: the cache a
+// single-layer kernel repeated alone keeps its weights in when they fit, which a layer inside a
+// model does not (other layers evict it); 0 when the kernel does not say.
+double host_l2_bytes();
 std::string host_name();
 std::string utc_now_iso();  // 2026-11-26T13:00:00Z
 // The malloc this process runs on: "jemalloc <version>" when jemalloc is linked in (the dnntune

@@ -28,6 +28,7 @@ std::string header_to_line(const TraceHeader& h) {
                       {"allocator", h.allocator},
                       {"reference_ms", h.reference_ms},
                       {"llc_bytes", h.llc_bytes},
+                      {"l2_bytes", h.l2_bytes},
                       {"stream_weight_bytes", h.stream_weight_bytes},
                       {"stream_ms", h.stream_ms},
                       {"core_to_core_ns", h.core_to_core_ns}};
@@ -127,6 +128,7 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         h.allocator = j.value("allocator", std::string());
         h.reference_ms = j.value("reference_ms", 0.0);
         h.llc_bytes = j.value("llc_bytes", 0.0);
+        h.l2_bytes = j.value("l2_bytes", 0.0);
         h.stream_weight_bytes = j.value("stream_weight_bytes", 0.0);
         h.stream_ms = j.value("stream_ms", 0.0);
         h.core_to_core_ns = j.value("core_to_core_ns", 0.0);

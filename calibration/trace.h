@@ -3,8 +3,9 @@
 //   {"record":"header","format":"dnntune-calibration-trace","version":1,"host_cpu":..,"cores":..,
 //    "engine":..,"engine_version":..,"threads":..,"date":..,"tool_version":..,"budget_s":..,
 //    "load_avg_1m":..,"priors":[..],"excluded_models":[..],"rapl":bool,"timing":"wall"|"contention-corrected",
-//    "reference_ms":..,"llc_bytes":..,"stream_weight_bytes":..,"stream_ms":..,"core_to_core_ns":..}
-// (the last five are optional: 0 or absent means unknown)
+//    "reference_ms":..,"llc_bytes":..,"l2_bytes":..,"stream_weight_bytes":..,"stream_ms":..,
+//    "core_to_core_ns":..}
+// (the last six are optional: 0 or absent means unknown)
 // then one record per measured kernel
 //   {"record":"kernel","kind":..,"spec":{KernelSpec},"features":{LayerFeatures},
 //    "shapes":{"input":[..],"output":[..],"weights":[[..]..]},"macs":..,"bytes":{"input":..,"output":..,"weight":..},
@@ -48,6 +49,7 @@ struct TraceHeader {
   std::string allocator;        // process_allocator() (host_info.h); "" in older traces
   double reference_ms = 0;  // reference kernel (reference.h), lowest of its measurements; 0 unknown
   double llc_bytes = 0;     // host last-level cache; 0 unknown
+  double l2_bytes = 0;      // host level-2 cache (host_l2_bytes); 0 unknown
   // Stream probe (reference.h): weights read from memory per run, and its median time; 0 unknown.
   double stream_weight_bytes = 0, stream_ms = 0;
   // measure_core_to_core_ns() (host_info.h) when the calibration began; 0 unknown.

@@ -1,6 +1,7 @@
 #include "calibration/fit/fit_profile.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -36,7 +37,30 @@ std::vector<const InModelRecord*> usable_in_model_runs(
   return fast.size() >= kMinFastModelRuns ? fast : pick(kSlowStateRatio);
 }
 
-std::map<std::string, double> learn_context_factors(
+ContextFactor fit_context_factor(const std::vector<std::pair<double, double>>& alone_and_in_ms) {
+  const double n = static_cast<double>(alone_and_in_ms.size());
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, lo = 0, hi = 0;
+  for (const auto& [alone, in] : alone_and_in_ms) {
+    const double x = std::log(alone), y = std::log(in / alone);
+    sx += x, sy += y, sxx += x * x, sxy += x * y;
+    lo = lo > 0 ? std::min(lo, alone) : alone;
+    hi = std::max(hi, alone);
+  }
+  ContextFactor f;
+  if (n == 0) return f;
+  const double var = sxx / n - (sx / n) * (sx / n);
+  if (var < kContextMinLogSpread * kContextMinLogSpread) {
+    f.at_1ms = std::exp(sy / n);
+    return f;
+  }
+  f.slope = std::clamp((sxy / n - (sx / n) * (sy / n)) / var, -kContextMaxSlope, kContextMaxSlope);
+  f.at_1ms = std::exp(sy / n - f.slope * sx / n);
+  f.min_ms = lo;
+  f.max_ms = hi;
+  return f;
+}
+
+std::map<std::string, ContextFactor> learn_context_factors(
     const std::vector<const KernelRecord*>& kernels, const std::vector<InModelRecord>& in_model,
     const std::vector<std::string>& exclude_models) {
   std::map<std::string, const KernelRecord*> alone;  // key -> fastest trusted kernel
@@ -45,11 +69,7 @@ std::map<std::string, double> learn_context_factors(
     auto [it, fresh] = alone.emplace(k->spec.key(), k);
     if (!fresh && k->median_ms < it->second->median_ms) it->second = k;
   }
-  struct Sums {
-    double in_model = 0, alone = 0;
-    int layers = 0;
-  };
-  std::map<std::string, Sums> sums;
+  std::map<std::string, std::vector<std::pair<double, double>>> layers;  // kind -> (alone, in)
   for (const InModelRecord* m : usable_in_model_runs(in_model, exclude_models)) {
     for (const auto& l : m->layers) {
       auto it = alone.find(l.key);
@@ -59,17 +79,13 @@ std::map<std::string, double> learn_context_factors(
       // slowed by its context: predict.h models it.
       if (l.ms < kZeroNodeShare * t) continue;
       if (weight_bound(it->second->features)) continue;
-      for (const std::string& kind : {it->second->features.kind, std::string("*")}) {
-        Sums& s = sums[kind];
-        s.in_model += std::clamp(l.ms, 0.5 * t, 2.0 * t);
-        s.alone += t;
-        ++s.layers;
-      }
+      for (const std::string& kind : {it->second->features.kind, std::string("*")})
+        layers[kind].emplace_back(t, std::clamp(l.ms, 0.5 * t, 2.0 * t));
     }
   }
-  std::map<std::string, double> factors;
-  for (const auto& [kind, s] : sums)
-    if (s.layers >= 5 && s.alone > 0) factors[kind] = s.in_model / s.alone;
+  std::map<std::string, ContextFactor> factors;
+  for (const auto& [kind, pairs] : layers)
+    if (pairs.size() >= 5) factors[kind] = fit_context_factor(pairs);
   return factors;
 }
 
@@ -91,6 +107,19 @@ double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,
     if (bytes > llc_bytes) rates.push_back(bytes / (ms * 1e6));
   }
   return rates.empty() ? 0.0 : percentile(rates, 0.5);
+}
+
+double learn_cache_stream_GBps(const std::vector<const KernelRecord*>& kernels, double l2_bytes,
+                               double llc_bytes) {
+  if (l2_bytes <= 0 || llc_bytes <= l2_bytes) return 0;
+  std::vector<double> rates;
+  for (const KernelRecord* k : kernels) {
+    const double bytes = k->features.weight_bytes;
+    if (trusted(*k) && k->median_ms > 0 && weight_bound(k->features) && bytes > l2_bytes &&
+        bytes <= DeviceProfile::kEvictingShare * llc_bytes)
+      rates.push_back(bytes / (k->median_ms * 1e6));
+  }
+  return rates.size() >= kMinCacheStreamKernels ? percentile(rates, 0.5) : 0.0;
 }
 
 void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, DeviceProfile& p) {
@@ -157,6 +186,7 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     p.provenance.load_avg_1m = std::max(p.provenance.load_avg_1m, h.load_avg_1m);
     probes.insert(probes.end(), trace.fusion.begin(), trace.fusion.end());
     if (h.llc_bytes > 0) p.llc_bytes = h.llc_bytes;
+    if (h.l2_bytes > 0) p.l2_bytes = h.l2_bytes;
     if (h.stream_ms > 0 && h.stream_weight_bytes > 0)  // the fastest probe among the traces
       p.weight_stream_GBps =
           std::max(p.weight_stream_GBps, h.stream_weight_bytes / (h.stream_ms * 1e6));
@@ -183,6 +213,7 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
     p.context_factor = learn_context_factors(records, in_model, options.exclude_models);
   p.model_stream_GBps =
       learn_model_stream_GBps(every_kernel, in_model, options.exclude_models, p.llc_bytes);
+  p.cache_stream_GBps = learn_cache_stream_GBps(records, p.l2_bytes, p.llc_bytes);
   p.fusion = learn_fusion_rules(probes);
   p.fused_cost = learn_fused_cost(probes);
   // Standalone ops first: a kernel with a fused activation trains its anchor's model on its time

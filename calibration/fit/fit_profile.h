@@ -51,12 +51,25 @@ std::vector<const InModelRecord*> usable_in_model_runs(
 // the usable in-model records (usable_in_model_runs) whose kernel among `kernels`
 // takes >= DeviceProfile::kContextFloorMs, that ran inside the model (not booked at under
 // kZeroNodeShare of the kernel's time) and that are not weight-bound (features.h weight_bound:
-// inside a model their weights stream from memory, which model_stream_GBps models), sum of in-model
-// times / sum of kernel times (each ratio clipped to [0.5, 2]); kinds with fewer than 5 such layers
-// are left to "*", the ratio over all layers.
-std::map<std::string, double> learn_context_factors(const std::vector<const KernelRecord*>& kernels,
-                                                    const std::vector<InModelRecord>& in_model,
-                                                    const std::vector<std::string>& exclude_models);
+// inside a model their weights stream from memory, which model_stream_GBps models), the factor
+// fit_context_factor fits to their (kernel time, in-model time) pairs (each ratio clipped to
+// [0.5, 2]); kinds with fewer than 5 such layers are left to "*", the factor over all layers.
+std::map<std::string, ContextFactor> learn_context_factors(
+    const std::vector<const KernelRecord*>& kernels, const std::vector<InModelRecord>& in_model,
+    const std::vector<std::string>& exclude_models);
+
+// ln(in-model / alone) = ln(at_1ms) + slope * ln(alone ms), least squares over the layers, the
+// span of their alone times kept (min_ms, max_ms); the slope is clamped to +-kContextMaxSlope, and
+// is 0 (the geometric mean ratio) when the layers' ln(alone ms) spread by less than
+// kContextMinLogSpread (standard deviation).
+// Why a slope: a layer's time inside a model exceeds its time alone by more the smaller it is.
+// Run BB (Xeon VM, 1 thread), Conv.1x1 in-model / alone by time alone: 1.33 at 0.06 ms, 1.21 at
+// 0.125-0.25, 1.10 at 0.5-2, 1.03 at 4; dense Conv 1.26 at 0.06 ms to 1.01 at 8. One factor per
+// kind (the ratio of sums, which the large layers dominate) left mobilenet_v3_small's layers 7.7 %
+// low in sum, each model's held out of the factors; this fit 1.2 % (every model within 2.4 %).
+inline constexpr double kContextMaxSlope = 0.3;
+inline constexpr double kContextMinLogSpread = 0.35;
+ContextFactor fit_context_factor(const std::vector<std::pair<double, double>>& alone_and_in_ms);
 
 // The rate at which weight-bound layers read their weights inside a model: over the usable
 // in-model records (usable_in_model_runs), per model whose weight-bound layers
@@ -78,6 +91,15 @@ std::map<std::string, double> learn_context_factors(const std::vector<const Kern
 double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,
                                const std::vector<InModelRecord>& in_model,
                                const std::vector<std::string>& exclude_models, double llc_bytes);
+
+// The rate weight-bound kernels (features.h weight_bound) read weights from the last-level cache:
+// over the trusted kernels among `kernels` whose weights exceed `l2_bytes` and fit
+// DeviceProfile::kEvictingShare of `llc_bytes`, the median of weight bytes / time, in GB/s; 0
+// when fewer than kMinCacheStreamKernels qualify or a cache size is unknown (device_profile.h
+// cache_stream_GBps says where it applies).
+inline constexpr size_t kMinCacheStreamKernels = 3;
+double learn_cache_stream_GBps(const std::vector<const KernelRecord*>& kernels, double l2_bytes,
+                               double llc_bytes);
 
 // True when `options` leave kernel `k` out of the fit.
 bool is_excluded(const KernelRecord& k, const FitProfileOptions& options);

@@ -197,16 +197,24 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer) const {
   return estimate(layer, alone);
 }
 
-double DeviceProfile::context_factor_for(const std::string& kind) const {
+double ContextFactor::at(double alone_ms) const {
+  if (slope == 0) return at_1ms;
+  double t = alone_ms;
+  if (min_ms > 0) t = std::max(t, min_ms);
+  if (max_ms > 0) t = std::min(t, max_ms);
+  return at_1ms * std::pow(std::max(t, 1e-6), slope);
+}
+
+double DeviceProfile::context_factor_for(const std::string& kind, double alone_ms) const {
   if (context_factor.empty()) return 1.0;
   if (auto it = context_factor.find(kind); it != context_factor.end())
-    return it->second;  // common case, no allocation
+    return it->second.at(alone_ms);  // common case, no allocation
   for (const auto& k : kind_fallbacks(kind)) {
     auto it = context_factor.find(k);
-    if (it != context_factor.end()) return it->second;
+    if (it != context_factor.end()) return it->second.at(alone_ms);
   }
   auto all = context_factor.find("*");
-  return all == context_factor.end() ? 1.0 : all->second;
+  return all == context_factor.end() ? 1.0 : all->second.at(alone_ms);
 }
 
 hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
@@ -228,12 +236,17 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
       llc_bytes > 0 && context.in_model &&
       context.weight_bytes + context.activation_bytes > kEvictingShare * llc_bytes;
   // A weight-bound layer of such a model reads its weights at the in-model rate, which is its
-  // context: the factors are learned without these layers (learn_context_factors).
+  // context: the factors are learned without these layers (learn_context_factors). In a model
+  // that fits the last-level cache but not the level-2 cache, the last-level cache's rate is.
   const bool streamed = model_streams && model_stream_GBps > 0 && weight_bound(f);
-  if (context.in_model && !streamed) {
+  const bool from_llc = !model_streams && context.in_model && l2_bytes > 0 &&
+                        cache_stream_GBps > 0 && weight_bound(f) &&
+                        context.weight_bytes + context.activation_bytes > l2_bytes &&
+                        !(llc_bytes > 0 && static_cast<double>(layer.weight_bytes) > llc_bytes);
+  if (context.in_model && !streamed && !from_llc) {
     const double floor = kContextFloorMs;
     const double ramp = std::clamp((e.latency_ms - 0.5 * floor) / (0.5 * floor), 0.0, 1.0);
-    e.latency_ms *= 1.0 + ramp * (context_factor_for(f.kind) - 1.0);
+    e.latency_ms *= 1.0 + ramp * (context_factor_for(f.kind, e.latency_ms) - 1.0);
   }
   e.power_W = power.active_W;
   double rate = 0;  // GB/s at which the layer's weights come from memory; 0: they are warm
@@ -241,6 +254,8 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
     rate = model_stream_GBps > 0 ? model_stream_GBps : weight_stream_GBps;
   else if (llc_bytes > 0 && static_cast<double>(layer.weight_bytes) > llc_bytes)
     rate = weight_stream_GBps;
+  else if (from_llc)
+    rate = cache_stream_GBps;  // evicted from the level-2 cache by the other layers
   if (rate > 0)
     e.latency_ms = std::max(e.latency_ms, static_cast<double>(layer.weight_bytes) / (rate * 1e6));
   return e;
@@ -267,6 +282,9 @@ std::string profile_to_yaml(const DeviceProfile& p) {
     out << YAML::Key << "model_stream_GBps" << YAML::Value << p.model_stream_GBps;
   if (p.input_copy_GBps > 0)
     out << YAML::Key << "input_copy_GBps" << YAML::Value << p.input_copy_GBps;
+  if (p.l2_bytes > 0) out << YAML::Key << "l2_bytes" << YAML::Value << p.l2_bytes;
+  if (p.cache_stream_GBps > 0)
+    out << YAML::Key << "cache_stream_GBps" << YAML::Value << p.cache_stream_GBps;
   out << YAML::EndMap;
   out << YAML::Key << "power" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "source" << YAML::Value << p.power.source << YAML::Key << "active_W" << YAML::Value
@@ -284,8 +302,16 @@ std::string profile_to_yaml(const DeviceProfile& p) {
   out << YAML::EndSeq;
   if (!p.context_factor.empty()) {
     out << YAML::Key << "context_factor" << YAML::Value << YAML::Flow << YAML::BeginMap;
-    for (const auto& [kind, factor] : p.context_factor)
-      out << YAML::Key << kind << YAML::Value << factor;
+    for (const auto& [kind, factor] : p.context_factor) {
+      out << YAML::Key << kind << YAML::Value;
+      if (factor.slope == 0 && factor.min_ms == 0 && factor.max_ms == 0) {
+        out << factor.at_1ms;
+        continue;
+      }
+      out << YAML::BeginMap << YAML::Key << "at_1ms" << YAML::Value << factor.at_1ms << YAML::Key
+          << "slope" << YAML::Value << factor.slope << YAML::Key << "min_ms" << YAML::Value
+          << factor.min_ms << YAML::Key << "max_ms" << YAML::Value << factor.max_ms << YAML::EndMap;
+    }
     out << YAML::EndMap;
   }
   out << YAML::Key << "fused_cost" << YAML::Value << YAML::BeginMap;
@@ -349,18 +375,22 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       throw InputError(source, "reference_ms and core_to_core_ns must be >= 0");
     if (const auto memory = root["memory"]) {
       check_keys(memory,
-                 {"llc_bytes", "weight_stream_GBps", "model_stream_GBps", "input_copy_GBps"},
+                 {"llc_bytes", "weight_stream_GBps", "model_stream_GBps", "input_copy_GBps",
+                  "l2_bytes", "cache_stream_GBps"},
                  "memory", source);
       p.llc_bytes = need(memory, "llc_bytes", "memory", source).as<double>();
       p.weight_stream_GBps = need(memory, "weight_stream_GBps", "memory", source).as<double>();
       p.model_stream_GBps =
           memory["model_stream_GBps"] ? memory["model_stream_GBps"].as<double>() : 0.0;
       p.input_copy_GBps = memory["input_copy_GBps"] ? memory["input_copy_GBps"].as<double>() : 0.0;
+      p.l2_bytes = memory["l2_bytes"] ? memory["l2_bytes"].as<double>() : 0.0;
+      p.cache_stream_GBps =
+          memory["cache_stream_GBps"] ? memory["cache_stream_GBps"].as<double>() : 0.0;
       if (p.llc_bytes < 0 || p.weight_stream_GBps < 0 || p.model_stream_GBps < 0 ||
-          p.input_copy_GBps < 0)
+          p.input_copy_GBps < 0 || p.l2_bytes < 0 || p.cache_stream_GBps < 0)
         throw InputError(source,
-                         "memory: llc_bytes, weight_stream_GBps, model_stream_GBps and "
-                         "input_copy_GBps must be >= 0");
+                         "memory: llc_bytes, weight_stream_GBps, model_stream_GBps, "
+                         "input_copy_GBps, l2_bytes and cache_stream_GBps must be >= 0");
     }
     if (const auto power = root["power"]) {
       check_keys(power, {"source", "active_W", "idle_W"}, "power", source);
@@ -391,11 +421,26 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
       if (!cf.IsMap())
         throw InputError(source, "'context_factor' must be a mapping like {Conv: 1.1}");
       for (const auto& kv : cf) {
-        const double factor = kv.second.as<double>();
-        if (!(factor > 0))
-          throw InputError(source,
-                           "context_factor of '" + kv.first.as<std::string>() + "' must be > 0");
-        p.context_factor[kv.first.as<std::string>()] = factor;
+        const std::string kind = kv.first.as<std::string>();
+        const std::string where = "context_factor." + kind;
+        ContextFactor factor;
+        if (kv.second.IsMap()) {
+          check_keys(kv.second, {"at_1ms", "slope", "min_ms", "max_ms"}, where, source);
+          factor.at_1ms = need(kv.second, "at_1ms", where, source).as<double>();
+          factor.slope = kv.second["slope"] ? kv.second["slope"].as<double>() : 0.0;
+          factor.min_ms = kv.second["min_ms"] ? kv.second["min_ms"].as<double>() : 0.0;
+          factor.max_ms = kv.second["max_ms"] ? kv.second["max_ms"].as<double>() : 0.0;
+        } else {
+          factor.at_1ms = kv.second.as<double>();
+        }
+        if (!(factor.at_1ms > 0))
+          throw InputError(source, "context_factor of '" + kind + "' must be > 0");
+        if (!std::isfinite(factor.slope) || std::abs(factor.slope) > 1 || factor.min_ms < 0 ||
+            factor.max_ms < 0 || (factor.max_ms > 0 && factor.max_ms < factor.min_ms))
+          throw InputError(source, where +
+                                       ": slope must be within [-1, 1] and 0 <= min_ms <= "
+                                       "max_ms (0: unbounded)");
+        p.context_factor[kind] = factor;
       }
     }
     const auto kinds = need(root, "kinds", "the profile", source);

@@ -9,13 +9,16 @@
 //   run_overhead_ms: 0.01              # per forward pass, outside every layer, plus:
 //   reference_ms: 2.9                  # optional: the reference kernel at calibration
 //   core_to_core_ns: 90                # optional: where the threads ran (host_info.h)
-//   memory: {llc_bytes: .., weight_stream_GBps: .., model_stream_GBps: .., input_copy_GBps: ..}
+//   memory: {llc_bytes: .., weight_stream_GBps: .., model_stream_GBps: .., input_copy_GBps: ..,
+//            l2_bytes: .., cache_stream_GBps: ..}
 //           # optional (weight_stream: the stream probe, reference.h; model_stream: weights read
-//           # inside whole-model runs, optional; input_copy: the inputs are copied in per run)
+//           # inside whole-model runs, optional; input_copy: the inputs are copied in per run;
+//           # l2_bytes, cache_stream_GBps: optional, weights read from the last-level cache)
 //   power: {source: declared|rapl|meter|undeclared, active_W: .., idle_W: ..}
 //   fusion_rules: [{name, anchor_ops: [..], steps: [{ops: [..], optional: true}]}]
 //   fused_cost: {Conv+Relu: 0.6, ...}  # share of a fused op's standalone time still paid
-//   context_factor: {Conv: 1.1, "*": 1.05}  # optional: in a model / alone, per feature kind
+//   context_factor: {Conv: {at_1ms: 1.1, slope: -0.05, min_ms: 0.01, max_ms: 30}, "*": 1.05}
+//           # optional: in a model / alone, per feature kind (ContextFactor; a number: constant)
 //   kinds: {Conv: {form, roofline: [..], loglinear: [..], knn: {k, scale, points, residuals},
 //                  stats: {samples, cv_mape_pct, train_mape_pct, candidates: {form: pct}}}}
 //   provenance: {traces: [{path, hash}], date, host, tool_version, kernels, load_avg_1m}
@@ -46,6 +49,21 @@ struct ProfilePower {
   double idle_W = 0;
 };
 
+// How much slower a layer runs inside a model than alone, as a function of its time alone:
+// factor(t) = at_1ms * (t / 1 ms)^slope, t clamped to [min_ms, max_ms] (the span it was learned
+// over; 0: unbounded), so it never extrapolates beyond the layers it saw.
+struct ContextFactor {
+  double at_1ms = 1.0;
+  double slope = 0.0;
+  double min_ms = 0, max_ms = 0;
+  ContextFactor() = default;
+  ContextFactor(double constant) : at_1ms(constant) {}  // NOLINT: a constant factor reads as one
+  double at(double alone_ms) const;
+  bool operator==(const ContextFactor& o) const {
+    return at_1ms == o.at_1ms && slope == o.slope && min_ms == o.min_ms && max_ms == o.max_ms;
+  }
+};
+
 class DeviceProfile : public hw::LayerLatencyModel {
  public:
   std::string device;
@@ -66,6 +84,14 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // Each forward pass copies the model's inputs into the engine: the per-run overhead grows with
   // them (0: unknown, the overhead is run_overhead_ms alone).
   double input_copy_GBps = 0;
+  // The host's level-2 cache and the rate weight-bound kernels alone read weights that exceed it
+  // but fit kEvictingShare of llc_bytes (learn_cache_stream_GBps): from the last-level cache.
+  // Alone, a layer whose weights fit the level-2 cache keeps them there between repeats; inside a
+  // model whose weights and activations exceed that cache, the other layers evict them and they
+  // come from the last-level cache. Measured (Xeon VM, 1 thread, run BA): mlp_mnist's 512x512
+  // Gemm (1 MB; the level-2 cache 1 MB) ran alone at 0.025 ms (41 GB/s) and inside the model at
+  // 0.045 ms (23 GB/s), the rate every weight-bound kernel of 1.6-16 MB ran at alone (21-25 GB/s).
+  double l2_bytes = 0, cache_stream_GBps = 0;
   // Time per forward pass outside every layer for a model with `input_bytes` of inputs.
   double run_overhead_ms_for(double input_bytes) const {
     return run_overhead_ms + (input_copy_GBps > 0 ? input_bytes / (input_copy_GBps * 1e6) : 0.0);
@@ -77,7 +103,7 @@ class DeviceProfile : public hw::LayerLatencyModel {
   std::map<std::string, KindModel> kinds;
   // How much slower a layer of this kind runs inside a model than alone, learned from the prior
   // models run whole during calibration (in_model records); "*" for kinds without enough layers.
-  std::map<std::string, double> context_factor;
+  std::map<std::string, ContextFactor> context_factor;
   ProfileProvenance provenance;
 
   // Context factors are learned from layers whose kernel takes at least kContextFloorMs
@@ -103,14 +129,17 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // kContextFloorMs); then bounded below by weight_bytes / model_stream_GBps when the model's
   // weights and activations exceed kEvictingShare of llc_bytes (weight_stream_GBps when
   // model_stream_GBps is unknown). A weight-bound layer (features.h) of such a model gets the
-  // bound without the factor. Alone, or in a model that fits the cache, by weight_bytes /
-  // weight_stream_GBps when the layer's own weights exceed llc_bytes.
+  // bound without the factor. In a model that fits that share of the cache but not l2_bytes, a
+  // weight-bound layer gets, without the factor, weight_bytes / cache_stream_GBps as its bound.
+  // Alone, or in a model that fits the cache, by weight_bytes / weight_stream_GBps when the layer's
+  // own weights exceed llc_bytes.
   hw::LayerEstimate estimate(const Layer& layer, const hw::ModelContext& context) const override;
   std::string describe() const override { return "profile(" + device + ")"; }
   // The model that estimate() uses for this feature kind, nullptr when none.
   const KindModel* model_for(const std::string& kind) const;
-  // context_factor of the kind or its nearest fallback, else "*", else 1.
-  double context_factor_for(const std::string& kind) const;
+  // context_factor of the kind or its nearest fallback, else "*", else 1, for a layer that takes
+  // `alone_ms` alone.
+  double context_factor_for(const std::string& kind, double alone_ms = 1.0) const;
   // Time of the ops fused after `anchor` (activations; BatchNorm and bias Add fold into weights):
   // sum of fused_cost share x the op's standalone model on the layer's output. The ops are
   // [first, last): a range of the layer's own op list, so the predict hot path copies nothing.

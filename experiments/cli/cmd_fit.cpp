@@ -54,9 +54,10 @@ void run_fit(const FitArgs& args) {
   }
   std::cout << "\n";
   if (!profile.context_factor.empty()) {
-    std::cout << "context factors (in a model / alone):";
+    std::cout << "context factors (in a model / alone, for layers of 0.1/1/10 ms alone):";
     for (const auto& [kind, factor] : profile.context_factor)
-      std::cout << " " << kind << " " << fixed(factor, 2);
+      std::cout << " " << kind << " " << fixed(factor.at(0.1), 2) << "/" << fixed(factor.at(1), 2)
+                << "/" << fixed(factor.at(10), 2);
     std::cout << "\n";
   }
   if (profile.weight_stream_GBps > 0)

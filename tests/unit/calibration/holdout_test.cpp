@@ -3,6 +3,7 @@
 // fit predict a model it never saw with (almost) no error.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 #include "calibration/fit/holdout.h"
@@ -95,9 +96,11 @@ TEST(Holdout, ModelExclusionsResolveStemsThroughThePriors) {
   EXPECT_FALSE(s.rows[0].error.empty());
 }
 
-TEST(ContextFactors, InModelOverAloneTimeWeightedPerKindWithClipping) {
-  // Six Conv layers: alone 1 ms each, in the model 1.2 ms -> Conv 1.2. One Relu layer (too few
-  // for its own factor) alone 0.1 ms, in the model 1 ms: clipped to 2x -> "*" = (7.2 + 0.2) / 6.1.
+TEST(ContextFactors, InModelOverAlonePerKindWithClipping) {
+  // Six Conv layers: alone 1 ms each, in the model 1.2 ms -> Conv 1.2 (all the same size: no
+  // slope). One Relu layer (too few for its own factor) alone 0.1 ms, in the model 1 ms: clipped
+  // to 2x. "*" over all seven: ln(ratio) = ln(1.2) at ln(1 ms) = 0 and ln(2) at ln(0.1 ms), so
+  // at_1ms = 1.2 and slope = (ln 2 - ln 1.2) / ln 0.1 = -0.2218, over 0.1-1 ms.
   std::vector<KernelRecord> records;
   InModelRecord m{"net", 1.0, {}};
   for (int i = 0; i < 6; ++i) {
@@ -121,14 +124,41 @@ TEST(ContextFactors, InModelOverAloneTimeWeightedPerKindWithClipping) {
   for (const auto& r : records) ptrs.push_back(&r);
   const auto f = learn_context_factors(ptrs, {m}, {});
   ASSERT_EQ(f.count("Conv"), 1u);
-  EXPECT_NEAR(f.at("Conv"), 1.2, 1e-12);
+  EXPECT_NEAR(f.at("Conv").at_1ms, 1.2, 1e-12);
+  EXPECT_EQ(f.at("Conv").slope, 0);
   EXPECT_EQ(f.count("Relu"), 0u);
-  EXPECT_NEAR(f.at("*"), (7.2 + 0.2) / 6.1, 1e-12);
+  EXPECT_NEAR(f.at("*").at_1ms, 1.2, 1e-9);
+  EXPECT_NEAR(f.at("*").slope, (std::log(2.0) - std::log(1.2)) / std::log(0.1), 1e-9);
+  EXPECT_NEAR(f.at("*").min_ms, 0.1, 1e-12);
+  EXPECT_NEAR(f.at("*").max_ms, 1.0, 1e-12);
+  EXPECT_NEAR(f.at("*").at(0.1), 2.0, 1e-9);
+  EXPECT_NEAR(f.at("*").at(0.01), 2.0, 1e-9);  // clamped to the span it was learned over
   // The held-out model's own runs and slow-state runs teach nothing.
   EXPECT_TRUE(learn_context_factors(ptrs, {m}, {"net"}).empty());
   InModelRecord slow = m;
   slow.state_ratio = 1.6;
   EXPECT_TRUE(learn_context_factors(ptrs, {slow}, {}).empty());
+}
+
+TEST(ContextFactors, PowerLawInTheTimeAloneRecoveredAndBounded) {
+  // Ratios 1.1 * t^-0.1 for t = 0.01..10 ms: the fit recovers at_1ms = 1.1 and slope = -0.1.
+  std::vector<std::pair<double, double>> pairs;
+  for (double t : {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0})
+    pairs.emplace_back(t, t * 1.1 * std::pow(t, -0.1));
+  ContextFactor f = fit_context_factor(pairs);
+  EXPECT_NEAR(f.at_1ms, 1.1, 1e-9);
+  EXPECT_NEAR(f.slope, -0.1, 1e-9);
+  EXPECT_NEAR(f.at(0.01), 1.1 * std::pow(0.01, -0.1), 1e-9);
+  EXPECT_NEAR(f.at(100), 1.1 * std::pow(10.0, -0.1), 1e-9);  // beyond 10 ms: held at 10 ms
+  // A steeper law is clamped to kContextMaxSlope.
+  for (auto& [t, in] : pairs) in = t * std::pow(t, -0.8);
+  EXPECT_NEAR(fit_context_factor(pairs).slope, -kContextMaxSlope, 1e-12);
+  // Layers of nearly one size (ln spread < kContextMinLogSpread): one constant, the geometric
+  // mean ratio sqrt(1.1 * 1.3).
+  f = fit_context_factor({{1.0, 1.1}, {1.2, 1.56}});
+  EXPECT_EQ(f.slope, 0);
+  EXPECT_NEAR(f.at_1ms, std::sqrt(1.1 * 1.3), 1e-12);
+  EXPECT_EQ(fit_context_factor({}).at_1ms, 1.0);
 }
 
 TEST(ContextFactors, FastStateRunsOnlyWhenThereAreEnough) {
@@ -201,6 +231,33 @@ TEST(ModelStream, MedianModelWhoseWeightBoundLayersExceedTheCache) {
   // With a 100 MB cache no model's weight-bound layers exceed it: nothing learned.
   EXPECT_EQ(learn_model_stream_GBps(ptrs, {net, wide, fast, small}, {}, 100e6), 0.0);
   EXPECT_EQ(learn_model_stream_GBps(ptrs, {small}, {}, 32e6), 0.0);
+}
+
+TEST(CacheStream, MedianRateOfWeightBoundKernelsBetweenTheLevel2CacheAndHalfTheLastLevel) {
+  // Level-2 cache 1 MB, last level 32 MB: weight-bound kernels with 1-16 MB of weights count.
+  std::vector<KernelRecord> records;
+  auto gemm = [&](double weight_mb, double ms, double macs_per_byte = 0.25) {
+    KernelRecord r;
+    r.spec.op = "Gemm";
+    r.features.kind = "Gemm";
+    r.features.weight_bytes = weight_mb * 1e6;
+    r.features.macs = macs_per_byte * weight_mb * 1e6;
+    r.median_ms = ms;
+    records.push_back(r);
+  };
+  gemm(2, 0.1);      // 20 GB/s
+  gemm(4, 0.16);     // 25 GB/s
+  gemm(8, 0.32);     // 25 GB/s
+  gemm(12, 0.4);     // 30 GB/s
+  gemm(0.9, 0.01);   // fits the level-2 cache (90 GB/s): not counted
+  gemm(20, 2.0);     // beyond half the last level: not counted
+  gemm(4, 1.0, 50);  // compute-bound: not counted
+  std::vector<const KernelRecord*> ptrs;
+  for (const auto& r : records) ptrs.push_back(&r);
+  EXPECT_NEAR(learn_cache_stream_GBps(ptrs, 1e6, 32e6), 25.0, 1e-9);  // median of 20, 25, 25, 30
+  EXPECT_EQ(learn_cache_stream_GBps(ptrs, 0, 32e6), 0.0);             // level-2 size unknown
+  // Fewer than kMinCacheStreamKernels kernels qualify: nothing learned.
+  EXPECT_EQ(learn_cache_stream_GBps({ptrs[0], ptrs[1]}, 1e6, 32e6), 0.0);
 }
 
 TEST(Summaries, ShareWithinCountsTheBoundAndSignsAlike) {

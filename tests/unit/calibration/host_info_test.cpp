@@ -14,6 +14,17 @@ TEST(HostInfo, ProcessAllocatorIsGlibcWithoutJemalloc) {
   EXPECT_EQ(process_allocator(), "glibc");
 }
 
+TEST(HostInfo, Level2CacheIsSmallerThanTheLastLevel) {
+  // Linux lists CPU 0's caches in sysfs (instruction caches do not count): the level-2 cache, when
+  // the kernel names one, is a data or unified cache no larger than the last level.
+  const double l2 = host_l2_bytes(), llc = host_llc_bytes();
+  EXPECT_GE(l2, 0);
+  if (l2 > 0) {
+    EXPECT_GE(l2, 64 * 1024);
+    EXPECT_LE(l2, llc);
+  }
+}
+
 TEST(HostInfo, PlacementChangesBeyondTwiceEitherWay) {
   // Ratio now / calibrated outside [1/2, 2]: 390 against 90 ns (4.3x) changed; 150 against 90
   // (1.7x) not; 40 against 90 (0.44x) changed; an unknown reading (0) never counts.

@@ -23,6 +23,8 @@ DeviceProfile sample_profile() {
   p.weight_stream_GBps = 38.5;
   p.model_stream_GBps = 30;
   p.input_copy_GBps = 50;
+  p.l2_bytes = 1e6;
+  p.cache_stream_GBps = 23;
   p.fusion = {{"conv_bn_act", {"Conv"}, {{{"BatchNormalization"}, true}, {{"Relu"}, true}}}};
   p.fused_cost["Conv+Relu"] = 0.5;
   p.context_factor = {{"Conv", 1.1}};
@@ -82,6 +84,7 @@ TEST(DeviceProfile, EstimateUsesKindModelAndFusedTail) {
 TEST(DeviceProfile, WeightsBeyondTheCacheStreamFromMemory) {
   DeviceProfile p = sample_profile();
   p.context_factor.clear();  // the bound alone
+  p.l2_bytes = 0;            // the level-2 bound has its own test
   p.llc_bytes = 32e6;
   p.weight_stream_GBps = 40;
   p.model_stream_GBps = 0;  // no in-model rate learned: the probe's bounds layers in models too
@@ -103,6 +106,7 @@ TEST(DeviceProfile, WeightsBeyondTheCacheStreamFromMemory) {
 TEST(DeviceProfile, InsideALargeModelWeightsStreamAtTheInModelRate) {
   DeviceProfile p = sample_profile();
   p.context_factor.clear();
+  p.l2_bytes = 0;  // the level-2 bound has its own test
   p.llc_bytes = 32e6;
   p.weight_stream_GBps = 40;
   p.model_stream_GBps = 25;
@@ -124,6 +128,34 @@ TEST(DeviceProfile, InsideALargeModelWeightsStreamAtTheInModelRate) {
   EXPECT_NEAR(p.estimate(fc, hw::ModelContext{100e6}).latency_ms, 3.2, 1e-9);
 }
 
+TEST(DeviceProfile, InsideAModelBeyondTheLevel2CacheWeightsComeFromTheLastLevelCache) {
+  DeviceProfile p = sample_profile();
+  p.context_factor.clear();
+  p.llc_bytes = 32e6;
+  p.l2_bytes = 1e6;
+  p.cache_stream_GBps = 20;
+  Layer fc = conv_layer(false);
+  fc.kind = "Gemm";
+  p.kinds["Gemm"] = p.kinds.at("Conv");
+  fc.macs = 250'000;  // weight-bound (0.25 MAC per weight byte): 0.01 + 0.002 * 0.25 = 0.0105 ms
+  fc.weight_bytes = 1'000'000;
+  EXPECT_NEAR(p.estimate(fc).latency_ms, 0.0105, 1e-9);  // alone: warm in the level-2 cache
+  // In a 3 MB model (more than the 1 MB level-2 cache, less than half the 32 MB last level):
+  // 1e6 B / (20e9 B/s) = 0.05 ms, and no context factor on top (the bound is its context).
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{3e6}).latency_ms, 0.05, 1e-9);
+  p.context_factor = {{"*", 1.5}};
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{3e6}).latency_ms, 0.05, 1e-9);
+  p.context_factor.clear();
+  // A model that fits the level-2 cache keeps it warm.
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{0.8e6}).latency_ms, 0.0105, 1e-9);
+  // A compute-bound layer (100 MACs per weight byte) is not bounded.
+  fc.macs = 100'000'000;
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{3e6}).latency_ms, 0.01 + 0.2, 1e-9);
+  fc.macs = 250'000;
+  p.cache_stream_GBps = 0;  // unknown rate: no bound
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{3e6}).latency_ms, 0.0105, 1e-9);
+}
+
 TEST(DeviceProfile, ContextFactorAppliesInsideAModelOnly) {
   DeviceProfile p = sample_profile();
   p.context_factor = {{"Conv", 1.5}, {"*", 1.2}};
@@ -143,12 +175,27 @@ TEST(DeviceProfile, ContextFactorAppliesInsideAModelOnly) {
   tiny.input_bytes = tiny.output_bytes = 37'500;  // 0.0075 ms alone
   EXPECT_NEAR(p.estimate(tiny, hw::ModelContext{1e6}).latency_ms, 0.00825, 1e-12);
   EXPECT_EQ(p.context_factor_for("Conv.dw"), 1.5);  // falls back to Conv's factor
+  // A factor that falls with the layer's time alone: 1.5 * (0.03 ms)^-0.1 = 2.1290 for the 0.03 ms
+  // conv; learned over 0.05-10 ms, so a 0.03 ms layer gets the 0.05 ms factor, 1.5 * 0.05^-0.1.
+  p.context_factor["Conv"].slope = -0.1;
+  EXPECT_NEAR(p.estimate(conv, hw::ModelContext{1e6}).latency_ms, 0.03 * 1.5 * std::pow(0.03, -0.1),
+              1e-9);
+  p.context_factor["Conv"].min_ms = 0.05;
+  p.context_factor["Conv"].max_ms = 10;
+  EXPECT_NEAR(p.estimate(conv, hw::ModelContext{1e6}).latency_ms, 0.03 * 1.5 * std::pow(0.05, -0.1),
+              1e-9);
+  EXPECT_NEAR(p.context_factor_for("Conv", 50), 1.5 * std::pow(10.0, -0.1), 1e-12);
   p.context_factor.clear();
   EXPECT_EQ(p.context_factor_for("Conv"), 1.0);
 }
 
 TEST(DeviceProfile, YamlRoundTrip) {
-  const DeviceProfile p = sample_profile();
+  DeviceProfile p = sample_profile();
+  ContextFactor sloped(1.08);
+  sloped.slope = -0.05;
+  sloped.min_ms = 0.012;
+  sloped.max_ms = 31.5;
+  p.context_factor["*"] = sloped;  // written as a mapping; Conv's constant as a number
   const DeviceProfile q = parse_profile(profile_to_yaml(p), "p.yaml");
   EXPECT_EQ(q.device, p.device);
   EXPECT_EQ(q.fusion.size(), 1u);
@@ -160,6 +207,8 @@ TEST(DeviceProfile, YamlRoundTrip) {
   EXPECT_EQ(q.weight_stream_GBps, 38.5);
   EXPECT_EQ(q.model_stream_GBps, 30);
   EXPECT_EQ(q.input_copy_GBps, 50);
+  EXPECT_EQ(q.l2_bytes, 1e6);
+  EXPECT_EQ(q.cache_stream_GBps, 23);
   // 0.01 ms + 1 MB / (50 GB/s) = 0.01 + 0.02 ms.
   EXPECT_NEAR(q.run_overhead_ms_for(1e6), 0.03, 1e-12);
   EXPECT_EQ(q.kinds.size(), p.kinds.size());
@@ -215,9 +264,18 @@ TEST(DeviceProfile, BrokenProfilesGiveClearErrors) {
   expect_error(with("weight_stream_GBps", "weight_stream_MBps"),
                "unknown key 'weight_stream_MBps' in memory");
   expect_error(with("Conv: 1.1", "Conv: 0"), "context_factor of 'Conv' must be > 0");
+  expect_error(with("Conv: 1.1", "Conv: {at_1ms: 1.1, slope: 2}"),
+               "context_factor.Conv: slope must be within [-1, 1]");
+  expect_error(with("Conv: 1.1", "Conv: {at_1ms: 1.1, min_ms: 2, max_ms: 1}"),
+               "0 <= min_ms <= max_ms");
+  expect_error(with("Conv: 1.1", "Conv: {at_1ms: 1.1, slop: -0.1}"),
+               "unknown key 'slop' in context_factor.Conv");
+  expect_error(with("Conv: 1.1", "Conv: {slope: -0.1}"), "at_1ms");
   expect_error(with("weight_stream_GBps: 38.5", "weight_stream_GBps: -1"), "must be >= 0");
   expect_error(with("input_copy_GBps: 50", "input_copy_GBps: -2"), "must be >= 0");
   expect_error(with("model_stream_GBps: 30", "model_stream_GBps: -3"), "must be >= 0");
+  expect_error(with("cache_stream_GBps: 23", "cache_stream_GBps: -23"), "must be >= 0");
+  expect_error(with("l2_bytes: 1000000", "l2_bytes: -1"), "must be >= 0");
   expect_error(with("core_to_core_ns: 95", "core_to_core_ns: -95"),
                "reference_ms and core_to_core_ns must be >= 0");
   expect_error(with("form: roofline", "form: magic"), "form 'magic' is unknown");

@@ -34,6 +34,7 @@ Trace sample_trace() {
   t.kernels.push_back(r);
   t.in_model.push_back({"resnet18", 1.02, {{r.spec.key(), 0.5}, {"Relu:1,64", 0.01}}});
   t.header.llc_bytes = 32.0 * 1024 * 1024;
+  t.header.l2_bytes = 1024.0 * 1024;
   t.header.stream_weight_bytes = 268435456.0;
   t.header.stream_ms = 7.0;
   t.header.allocator = "jemalloc 5.3.0";
@@ -68,6 +69,7 @@ TEST(Trace, RoundTrip) {
   EXPECT_EQ(t.in_model[0].layers[0].key, t.kernels[0].spec.key());
   EXPECT_DOUBLE_EQ(t.in_model[0].layers[0].ms, 0.5);
   EXPECT_DOUBLE_EQ(t.header.llc_bytes, 32.0 * 1024 * 1024);
+  EXPECT_DOUBLE_EQ(t.header.l2_bytes, 1024.0 * 1024);
   EXPECT_DOUBLE_EQ(t.header.stream_weight_bytes, 268435456.0);
   EXPECT_DOUBLE_EQ(t.header.core_to_core_ns, 390.5);
   EXPECT_DOUBLE_EQ(t.header.stream_ms, 7.0);
@@ -77,12 +79,12 @@ TEST(Trace, RoundTrip) {
 TEST(Trace, OptionalKeysOfOlderTracesDefaultToUnknown) {
   Trace old = sample_trace();
   old.header.llc_bytes = old.header.stream_weight_bytes = old.header.stream_ms = 0;
-  old.header.core_to_core_ns = 0;
+  old.header.core_to_core_ns = old.header.l2_bytes = 0;
   old.kernels[0].state_ratio = 0;
   std::string text = text_of(old);
-  for (const char* key :
-       {",\"llc_bytes\":0.0", ",\"stream_ms\":0.0", ",\"stream_weight_bytes\":0.0",
-        "\"allocator\":\"jemalloc 5.3.0\",", "\"core_to_core_ns\":0.0,"}) {
+  for (const char* key : {",\"llc_bytes\":0.0", ",\"l2_bytes\":0.0", ",\"stream_ms\":0.0",
+                          ",\"stream_weight_bytes\":0.0", "\"allocator\":\"jemalloc 5.3.0\",",
+                          "\"core_to_core_ns\":0.0,"}) {
     const auto at = text.find(key);
     ASSERT_NE(at, std::string::npos) << key;
     text.erase(at, std::string(key).size());
@@ -92,6 +94,7 @@ TEST(Trace, OptionalKeysOfOlderTracesDefaultToUnknown) {
   EXPECT_EQ(t.header.stream_ms, 0);
   EXPECT_EQ(t.header.allocator, "");
   EXPECT_EQ(t.header.core_to_core_ns, 0);
+  EXPECT_EQ(t.header.l2_bytes, 0);
   EXPECT_EQ(t.kernels[0].state_ratio, 0);
 }
 
