@@ -39,7 +39,7 @@ struct FitProfileOptions {
 
 // The in-model records the fit learns from: those of models not excluded that ran in the fast
 // state (state_ratio <= kFastStateRatio), or, when fewer than kMinFastModelRuns did, those that
-// did not run in the slow state (<= kSlowStateRatio). Why the stricter bar: in run BA (Xeon VM, 1
+// did not run in the slow state (<= kSlowStateRatio). Why the stricter bar: in run BB (Xeon VM, 1
 // thread) inception_v3 ran whole at state 1.165, 28 % slower than validate measured it minutes
 // later, and as the largest model but one it set the Conv and Conv.1x1 factors to 1.14 and 1.17
 // (the other models' layers: 1.01-1.10): every model but two was predicted 3-15 % high.
@@ -66,7 +66,8 @@ std::map<std::string, ContextFactor> learn_context_factors(
 // Run BB (Xeon VM, 1 thread), Conv.1x1 in-model / alone by time alone: 1.33 at 0.06 ms, 1.21 at
 // 0.125-0.25, 1.10 at 0.5-2, 1.03 at 4; dense Conv 1.26 at 0.06 ms to 1.01 at 8. One factor per
 // kind (the ratio of sums, which the large layers dominate) left mobilenet_v3_small's layers 7.7 %
-// low in sum, each model's held out of the factors; this fit 1.2 % (every model within 2.4 %).
+// low in sum in run BC, each model held out of the factors in turn; this fit 1.2 % (every model's
+// layers within 2.4 %, where the ratio of sums left them within 7.7 %).
 inline constexpr double kContextMaxSlope = 0.3;
 inline constexpr double kContextMinLogSpread = 0.35;
 ContextFactor fit_context_factor(const std::vector<std::pair<double, double>>& alone_and_in_ms);

@@ -88,7 +88,7 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // but fit kEvictingShare of llc_bytes (learn_cache_stream_GBps): from the last-level cache.
   // Alone, a layer whose weights fit the level-2 cache keeps them there between repeats; inside a
   // model whose weights and activations exceed that cache, the other layers evict them and they
-  // come from the last-level cache. Measured (Xeon VM, 1 thread, run BA): mlp_mnist's 512x512
+  // come from the last-level cache. Measured (Xeon VM, 1 thread, run BB): mlp_mnist's 512x512
   // Gemm (1 MB; the level-2 cache 1 MB) ran alone at 0.025 ms (41 GB/s) and inside the model at
   // 0.045 ms (23 GB/s), the rate every weight-bound kernel of 1.6-16 MB ran at alone (21-25 GB/s).
   double l2_bytes = 0, cache_stream_GBps = 0;
