@@ -62,7 +62,7 @@ struct FitOptions {
   int knn_k = 3;
   double ridge_lambda = 1e-2;
   // Piecewise: tried with at least this many kernels on either side; kept when it cross-validates
-  // below the best single form. 12, not 20: on the Xeon VM a calibration measures 56-66 depthwise
+  // below the best single form. 12, not 20: on the Xeon VM the fit keeps 56-66 depthwise
   // 3x3 kernels (the EPYC: 100-430), and with mobilenet_v2 held out fewer than 20 lay on the
   // small-map side, so Conv.dw lost its split and the model's 14x14 depthwise layers were predicted
   // 9x fast (run BE: -25.7 % held out; refitted with 12: +12.3 %, mnasnet1_0 -9.9 -> -0.8 %, and
