@@ -232,17 +232,16 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
   const std::string* tail = layer.ops.size() > 1 ? layer.ops.data() + 1 : ops_end;
   e.latency_ms = m->predict_ms(f) +
                  fused_tail_ms(layer.kind, tail, ops_end, static_cast<double>(layer.output_bytes));
+  const double touched = context.weight_bytes + context.activation_bytes;  // per inference
   const bool model_streams =
-      llc_bytes > 0 && context.in_model &&
-      context.weight_bytes + context.activation_bytes > kEvictingShare * llc_bytes;
+      llc_bytes > 0 && context.in_model && touched > kEvictingShare * llc_bytes;
+  const bool beyond_llc = llc_bytes > 0 && static_cast<double>(layer.weight_bytes) > llc_bytes;
   // A weight-bound layer of such a model reads its weights at the in-model rate, which is its
   // context: the factors are learned without these layers (learn_context_factors). In a model
   // that fits the last-level cache but not the level-2 cache, the last-level cache's rate is.
   const bool streamed = model_streams && model_stream_GBps > 0 && weight_bound(f);
-  const bool from_llc = !model_streams && context.in_model && l2_bytes > 0 &&
-                        cache_stream_GBps > 0 && weight_bound(f) &&
-                        context.weight_bytes + context.activation_bytes > l2_bytes &&
-                        !(llc_bytes > 0 && static_cast<double>(layer.weight_bytes) > llc_bytes);
+  const bool from_llc = !model_streams && !beyond_llc && context.in_model && l2_bytes > 0 &&
+                        cache_stream_GBps > 0 && weight_bound(f) && touched > l2_bytes;
   if (context.in_model && !streamed && !from_llc) {
     const double floor = kContextFloorMs;
     const double ramp = std::clamp((e.latency_ms - 0.5 * floor) / (0.5 * floor), 0.0, 1.0);
@@ -252,7 +251,7 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
   double rate = 0;  // GB/s at which the layer's weights come from memory; 0: they are warm
   if (model_streams)
     rate = model_stream_GBps > 0 ? model_stream_GBps : weight_stream_GBps;
-  else if (llc_bytes > 0 && static_cast<double>(layer.weight_bytes) > llc_bytes)
+  else if (beyond_llc)
     rate = weight_stream_GBps;
   else if (from_llc)
     rate = cache_stream_GBps;  // evicted from the level-2 cache by the other layers
