@@ -1,15 +1,22 @@
 #include "calibration/fit/features.h"
 
 #include <cmath>
+#include <map>
+#include <string_view>
 
 #include "traces/common/error.h"
 
 namespace dnntune::calib {
+
+using namespace std::string_view_literals;  // compares that check the length first
+
 namespace {
 
 int64_t attr_first(const nlohmann::json& attrs, const std::string& key, int64_t fallback) {
-  if (!attrs.is_object() || !attrs.contains(key)) return fallback;
-  const auto& v = attrs.at(key);
+  if (!attrs.is_object()) return fallback;
+  const auto it = attrs.find(key);  // one lookup: features_of runs per layer in predict
+  if (it == attrs.end()) return fallback;
+  const auto& v = *it;
   if (v.is_number()) return static_cast<int64_t>(v.get<double>());
   if (v.is_array() && !v.empty() && v[0].is_number())
     return static_cast<int64_t>(v[0].get<double>());
@@ -38,13 +45,12 @@ LayerFeatures features_of(const Layer& layer) {
   f.output_bytes = static_cast<double>(layer.output_bytes);
   f.weight_bytes = static_cast<double>(layer.weight_bytes);
   f.fused_ops = static_cast<int>(layer.ops.size()) - 1;
-  const std::vector<int64_t> in =
-      layer.inputs.empty() ? std::vector<int64_t>{} : layer.inputs[0].shape;
-  const std::vector<int64_t> out =
-      layer.outputs.empty() ? std::vector<int64_t>{} : layer.outputs[0].shape;
+  static const std::vector<int64_t> none;  // referred to, not copied: predict's hot path
+  const std::vector<int64_t>& in = layer.inputs.empty() ? none : layer.inputs[0].shape;
+  const std::vector<int64_t>& out = layer.outputs.empty() ? none : layer.outputs[0].shape;
   f.out_spatial = spatial(out);
   if (out.size() >= 2) f.out_channels = static_cast<double>(out[1]);
-  if (layer.kind == "Conv" && !layer.weights.empty() && layer.weights[0].shape.size() == 4 &&
+  if (layer.kind == "Conv"sv && !layer.weights.empty() && layer.weights[0].shape.size() == 4 &&
       in.size() == 4) {
     const auto& w = layer.weights[0].shape;
     f.kernel_area = static_cast<double>(w[2] * w[3]);
@@ -58,10 +64,10 @@ LayerFeatures features_of(const Layer& layer) {
       f.kind = kGroupedConvKind;
     else if (w[2] == 1 && w[3] == 1)
       f.kind = "Conv.1x1";
-  } else if ((layer.kind == "Gemm" || layer.kind == "MatMul") && !in.empty() && !out.empty()) {
+  } else if ((layer.kind == "Gemm"sv || layer.kind == "MatMul"sv) && !in.empty() && !out.empty()) {
     f.in_channels_per_group = static_cast<double>(in.back());
     f.out_channels = static_cast<double>(out.back());
-  } else if (layer.kind == "MaxPool" || layer.kind == "AveragePool") {
+  } else if (layer.kind == "MaxPool"sv || layer.kind == "AveragePool"sv) {
     const int64_t k = attr_first(layer.attributes, "kernel_shape", 1);
     f.kernel_area = static_cast<double>(k * k);
     f.stride = static_cast<double>(attr_first(layer.attributes, "strides", 1));
@@ -196,18 +202,29 @@ double split_feature_value(const LayerFeatures& f, int index) {
   }
 }
 
+const std::vector<std::string>& kind_fallback_tail(const std::string& kind) {
+  // Built once: predict looks a kind up for every layer, and this chain must not allocate.
+  static const std::map<std::string, std::vector<std::string>, std::less<>> tails = {
+      {"Conv.dw.large", {"Conv.dw", "Conv", "default"}},
+      {"Conv.dw", {"Conv", "default"}},
+      {"Conv.1x1", {"Conv", "default"}},
+      {kGroupedConvKind, {"Conv", "default"}},
+      {"MatMul", {"Gemm", "default"}},
+      {"Gemm", {"MatMul", "default"}},
+      {"AveragePool", {"MaxPool", "default"}},
+      {"Reshape", {"Flatten", "default"}},
+      {"Squeeze", {"Flatten", "default"}},
+      {"Unsqueeze", {"Flatten", "default"}},
+      {"default", {}}};
+  static const std::vector<std::string> other = {"default"};
+  const auto it = tails.find(kind);
+  return it == tails.end() ? other : it->second;
+}
+
 std::vector<std::string> kind_fallbacks(const std::string& kind) {
   std::vector<std::string> chain = {kind};
-  if (kind == "Conv.dw.large") chain.push_back("Conv.dw");
-  if (kind == "Conv.1x1" || kind == "Conv.dw" || kind == "Conv.dw.large" ||
-      kind == kGroupedConvKind)
-    chain.push_back("Conv");
-  if (kind == "MatMul") chain.push_back("Gemm");
-  if (kind == "Gemm") chain.push_back("MatMul");
-  if (kind == "AveragePool") chain.push_back("MaxPool");
-  if (kind == "Reshape" || kind == "Flatten" || kind == "Squeeze" || kind == "Unsqueeze")
-    chain.push_back("Flatten");
-  if (kind != "default") chain.push_back("default");
+  const auto& tail = kind_fallback_tail(kind);
+  chain.insert(chain.end(), tail.begin(), tail.end());
   return chain;
 }
 

@@ -91,5 +91,7 @@ inline bool weight_bound(const LayerFeatures& f) {
 // Kind keys that may stand in for a kind the profile has no model for, most specific first
 // (e.g. "Conv.1x1" -> "Conv", "MatMul" -> "Gemm"), ending with "default".
 std::vector<std::string> kind_fallbacks(const std::string& kind);
+// The same chain without `kind` itself, from a table built once (no allocation per lookup).
+const std::vector<std::string>& kind_fallback_tail(const std::string& kind);
 
 }  // namespace dnntune::calib

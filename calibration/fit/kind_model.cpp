@@ -4,20 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <opencv2/core.hpp>
-#include <opencv2/flann.hpp>
+#include <string_view>
 #include <unsupported/Eigen/LevenbergMarquardt>
 
-// Needs opencv2/flann.hpp first (its own macros): a separate block keeps that order.
-#include <opencv2/flann/kdtree_single_index.h>
-
 namespace dnntune::calib {
-
-struct KnnIndex {
-  std::vector<double> data;  // row-major copy of the points (the tree refers to it)
-  cvflann::Matrix<double> matrix;
-  std::unique_ptr<cvflann::KDTreeSingleIndex<cvflann::L2<double>>> tree;
-};
 
 namespace {
 
@@ -132,67 +122,34 @@ double KindModel::predict_ms(const LayerFeatures& f) const {
   if (children.size() == 2)
     return children[split_feature_value(f, split_feature) < split_threshold ? 0 : 1].predict_ms(f);
   double t = 0;
-  if (form == "roofline") {
+  if (form == std::string_view("roofline")) {
     const double in[5] = {1.0, f.macs / 1e6, f.input_bytes / 1e6, f.output_bytes / 1e6,
                           f.weight_bytes / 1e6};
     for (size_t j = 0; j < 5 && j < roofline.size(); ++j) t += roofline[j] * in[j];
   } else {
-    // Hot path of predict (a 1,000-layer model in < 1 ms): no allocations, partial distances.
+    // Hot path of predict (a 1,000-layer model in < 1 ms): no allocations.
     double x[kRegressionFeatures];
     regression_features_into(f, x, size_unit);
     double log_t = 0;
     for (size_t j = 0; j < loglinear.size() && j < kRegressionFeatures; ++j)
       log_t += loglinear[j] * x[j];
-    if (form == "loglinear_knn" && !knn_points.empty() && knn_k > 0) {
-      constexpr size_t kDim = kLogFeatures - 1;
-      constexpr int kMaxK = 16;
-      const int k = std::min(knn_k, kMaxK);
-      double z[kDim];
-      for (size_t j = 0; j < kDim; ++j) z[j] = x[j + 1] / knn_scale[j];
-      double best_d[kMaxK];
-      size_t best_i[kMaxK];
-      int found = 0;
-      auto consider = [&](size_t i) {
-        const double* p = knn_points[i].data();
-        const double bound = found == k ? best_d[k - 1] : 1e300;
-        double d = 0;
-        for (size_t j = 0; j < kDim && d < bound; ++j) {
-          const double diff = z[j] - p[j];
-          d += diff * diff;
-        }
-        if (d >= bound) return;
-        int pos = found < k ? found++ : k - 1;
-        while (pos > 0 && best_d[pos - 1] > d) {
-          best_d[pos] = best_d[pos - 1];
-          best_i[pos] = best_i[pos - 1];
-          --pos;
-        }
-        best_d[pos] = d;
-        best_i[pos] = i;
-      };
-      if (knn_index) {
-        int idx[kMaxK];
-        double dist[kMaxK];
-        cvflann::KNNResultSet<double> result(k);
-        result.init(idx, dist);
-        // eps 0.5: neighbours within 1.5x of the true k-th distance; the correction is a smooth
-        // inverse-distance average, so this trades nothing visible for a 1,000-layer predict < 1
-        // ms.
-        knn_index->tree->findNeighbors(result, z, cvflann::SearchParams(32, 0.5f));
-        found = static_cast<int>(result.size());
-        for (int n = 0; n < found; ++n)
-          best_d[n] = dist[n], best_i[n] = static_cast<size_t>(idx[n]);
-      } else {
-        for (size_t i = 0; i < knn_points.size(); ++i) consider(i);
-      }
+    if (form == std::string_view("loglinear_knn") && !knn_points.empty() && knn_k > 0) {
+      const int k = std::min(knn_k, kMaxNeighbours);
+      double z[kKnnDim];
+      for (size_t j = 0; j < kKnnDim; ++j) z[j] = x[j + 1] / knn_scale[j];
+      Neighbours near;
+      if (knn_index)
+        nearest(*knn_index, z, k, near);
+      else
+        nearest_by_scan(knn_points, z, k, near);
       double wsum = 0, rsum = 0;
-      for (int n = 0; n < found; ++n) {
-        const double w = 1.0 / (std::sqrt(best_d[n]) + 0.05);
+      for (int n = 0; n < near.found; ++n) {
+        const double w = 1.0 / (std::sqrt(near.d2[n]) + 0.05);
         wsum += w;
-        rsum += w * knn_residuals[best_i[n]];
+        rsum += w * knn_residuals[near.index[n]];
       }
       // Far from every kernel the correction fades out (distance in standard deviations).
-      const double fade = found ? 1.0 / (1.0 + best_d[0]) : 0.0;
+      const double fade = near.found ? 1.0 / (1.0 + near.d2[0]) : 0.0;
       if (wsum > 0) log_t += fade * rsum / wsum;
     }
     t = std::exp(std::min(log_t, 50.0));
@@ -201,16 +158,7 @@ double KindModel::predict_ms(const LayerFeatures& f) const {
 }
 
 void build_knn_index(KindModel& m) {
-  m.knn_index.reset();
-  if (m.knn_points.empty()) return;
-  auto index = std::make_shared<KnnIndex>();
-  const size_t dim = m.knn_points[0].size();
-  for (const auto& p : m.knn_points) index->data.insert(index->data.end(), p.begin(), p.end());
-  index->matrix = cvflann::Matrix<double>(index->data.data(), m.knn_points.size(), dim);
-  index->tree = std::make_unique<cvflann::KDTreeSingleIndex<cvflann::L2<double>>>(
-      index->matrix, cvflann::KDTreeSingleIndexParams(8));
-  index->tree->buildIndex();
-  m.knn_index = std::move(index);
+  m.knn_index = build_knn_index(m.knn_points);
 }
 
 KindModel fit_form(const std::string& form, const std::vector<Sample>& samples,

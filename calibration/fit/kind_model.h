@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "calibration/fit/features.h"
+#include "calibration/fit/knn_index.h"
 
 namespace dnntune::calib {
 
@@ -32,8 +33,6 @@ struct FitStats {
   std::map<std::string, double> candidates_cv_mape_pct;  // every form tried
 };
 
-struct KnnIndex;  // an exact k-d tree over knn_points (OpenCV's FLANN KDTreeSingleIndex)
-
 struct KindModel {
   std::string form;               // "roofline" | "loglinear" | "loglinear_knn" | "split"
   std::vector<double> roofline;   // 5 non-negative coefficients (see above)
@@ -45,7 +44,7 @@ struct KindModel {
   std::vector<double> knn_scale;                // per log feature (without the constant) divisor
   std::vector<std::vector<double>> knn_points;  // standardized log features of the kernels
   std::vector<double> knn_residuals;            // log(t) - loglinear(x) of each kernel
-  std::shared_ptr<const KnnIndex> knn_index;    // built by build_knn_index (fit and profile load)
+  std::shared_ptr<const KnnIndex> knn_index;    // over knn_points (fit and profile load)
   // form "split": children[0] predicts where split_feature_value(f, split_feature) is below
   // split_threshold, children[1] elsewhere.
   int split_feature = -1;
@@ -78,7 +77,7 @@ KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& o
 KindModel fit_form(const std::string& form, const std::vector<Sample>& samples,
                    const FitOptions& options);
 
-// Builds the k-d tree over the neighbour points; predict_ms falls back to a linear scan without it.
+// Indexes knn_points (knn_index.h); without an index predict_ms scans every point.
 void build_knn_index(KindModel& model);
 
 // Mean absolute percentage error of `model` on `samples`, in percent.

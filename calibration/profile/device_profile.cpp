@@ -1,6 +1,7 @@
 #include "calibration/profile/device_profile.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
@@ -162,7 +163,7 @@ KindModel parse_kind_model(const YAML::Node& k, const std::string& where,
 const KindModel* DeviceProfile::model_for(const std::string& kind) const {
   if (auto it = kinds.find(kind); it != kinds.end())
     return &it->second;  // common case, no allocation
-  for (const auto& k : kind_fallbacks(kind)) {
+  for (const auto& k : kind_fallback_tail(kind)) {
     auto it = kinds.find(k);
     if (it != kinds.end()) return &it->second;
   }
@@ -174,7 +175,7 @@ double DeviceProfile::fused_tail_ms(const std::string& anchor, const std::string
   double total = 0;
   for (const std::string* it = first; it != last; ++it) {
     const std::string& op = *it;
-    if (op == "BatchNormalization" || op == "Add") continue;
+    if (op == std::string_view("BatchNormalization") || op == std::string_view("Add")) continue;
     const auto share = fused_cost.find(anchor + "+" + op);
     const double factor = share == fused_cost.end() ? 1.0 : share->second;
     if (factor <= 0) continue;
@@ -209,7 +210,7 @@ double DeviceProfile::context_factor_for(const std::string& kind, double alone_m
   if (context_factor.empty()) return 1.0;
   if (auto it = context_factor.find(kind); it != context_factor.end())
     return it->second.at(alone_ms);  // common case, no allocation
-  for (const auto& k : kind_fallbacks(kind)) {
+  for (const auto& k : kind_fallback_tail(kind)) {
     auto it = context_factor.find(k);
     if (it != context_factor.end()) return it->second.at(alone_ms);
   }

@@ -67,6 +67,11 @@ TEST(Features, DepthwiseSplitsByKernelSizeAndFallsBackToSmallerKernels) {
             (std::vector<std::string>{"Conv.grouped", "Conv", "default"}));
   EXPECT_EQ(kind_fallbacks("Conv.dw.large"),
             (std::vector<std::string>{"Conv.dw.large", "Conv.dw", "Conv", "default"}));
+  EXPECT_EQ(kind_fallbacks("MatMul"), (std::vector<std::string>{"MatMul", "Gemm", "default"}));
+  EXPECT_EQ(kind_fallbacks("Unsqueeze"),
+            (std::vector<std::string>{"Unsqueeze", "Flatten", "default"}));
+  EXPECT_EQ(kind_fallbacks("Relu"), (std::vector<std::string>{"Relu", "default"}));
+  EXPECT_EQ(kind_fallbacks("default"), (std::vector<std::string>{"default"}));
   // A trace written before the split reads as it would be written now.
   LayerFeatures f;
   f.kind = "Conv.dw";
