@@ -89,4 +89,29 @@ void BM_Predict1000Layers(benchmark::State& state) {
 }
 BENCHMARK(BM_Predict1000Layers)->Unit(benchmark::kMicrosecond);
 
+// The neighbour search alone, on the benchmark profile's largest kind (its Conv model): 1,000
+// queries, each a layer of the 1,000-layer model in the model's standardized log features.
+void BM_NearestKernels1000(benchmark::State& state) {
+  std::mt19937 rng(7);
+  const DeviceProfile profile = synthetic_profile(rng);
+  const KindModel& conv = profile.kinds.at("Conv");
+  std::vector<std::vector<double>> queries;
+  while (queries.size() < 1000) {
+    const LayerFeatures f = features_of(conv_layer(rng, 3, false));
+    double x[kRegressionFeatures];
+    regression_features_into(f, x, conv.size_unit);
+    std::vector<double> z(kKnnDim);
+    for (size_t j = 0; j < kKnnDim; ++j) z[j] = x[j + 1] / conv.knn_scale[j];
+    queries.push_back(z);
+  }
+  for (auto _ : state)
+    for (const auto& z : queries) {
+      Neighbours near;
+      nearest(*conv.knn_index, z.data(), conv.knn_k, near);
+      benchmark::DoNotOptimize(near.d2[0]);
+    }
+  state.counters["points"] = static_cast<double>(conv.knn_points.size());
+}
+BENCHMARK(BM_NearestKernels1000)->Unit(benchmark::kMicrosecond);
+
 }  // namespace

@@ -95,16 +95,18 @@ __attribute__((target_clones("avx2", "default")))
 unsigned
 block_within(const float* block, const float* z, float limit, float* d2) {
   typedef float lanes_t __attribute__((vector_size(KnnIndex::kLanes * sizeof(float))));
-  lanes_t acc = {};
+  lanes_t acc[3] = {};  // three chains of additions, not one of nine
   for (size_t j = 0; j < kKnnDim; ++j) {
     lanes_t c;
     std::memcpy(&c, block + j * KnnIndex::kLanes, sizeof c);
     const lanes_t diff = c - z[j];
-    acc += diff * diff;
+    acc[j % 3] += diff * diff;
   }
-  std::memcpy(d2, &acc, sizeof acc);
+  acc[0] += acc[1] + acc[2];
+  std::memcpy(d2, &acc[0], sizeof acc[0]);
   unsigned mask = 0;
-  for (size_t i = 0; i < KnnIndex::kLanes; ++i) mask |= static_cast<unsigned>(acc[i] <= limit) << i;
+  for (size_t i = 0; i < KnnIndex::kLanes; ++i)
+    mask |= static_cast<unsigned>(acc[0][i] <= limit) << i;
   return mask;
 }
 
