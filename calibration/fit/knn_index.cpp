@@ -7,6 +7,14 @@
 #include <cstring>
 #include <limits>
 
+// AVX2 search kernels on x86-64 with GCC or Clang; elsewhere the portable one alone.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define DNNTUNE_KNN_AVX2 1
+#include <immintrin.h>
+#else
+#define DNNTUNE_KNN_AVX2 0
+#endif
+
 namespace dnntune::calib {
 
 // The points sorted by their projection on their first principal axis, in blocks of kLanes.
@@ -21,8 +29,8 @@ namespace dnntune::calib {
 // VM; a vectorised scan of every point cost more, and walking the sorted points one at a time
 // mispredicted its way to as much. The log features of kernels are strongly correlated (MACs,
 // bytes, channels and map grow together), so one axis carries most of their spread: on the
-// benchmark's 640-kernel Conv model a search visits 12 of 80 blocks, keeps 15 float candidates and
-// measures 3 of them in double.
+// benchmark's 640-kernel Conv model a search visits 12 of 80 blocks and measures 3 points in
+// double. The search itself is in knn_search.inc, compiled once portable and once for AVX2.
 struct KnnIndex {
   static constexpr size_t kLanes = 8;
   size_t n = 0, blocks = 0;
@@ -70,30 +78,6 @@ double squared_distance(const double* p, const double* z) {
   return d2;
 }
 
-// Single-precision squared distances of one block's lanes to z into d2, and the mask of the lanes
-// within `limit`. GCC vector types: the AVX2 clone (chosen at load time where the CPU has it)
-// takes 8 lanes per instruction, the default clone 4.
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-unsigned
-block_within(const float* block, const float* z, float limit, float* d2) {
-  typedef float lanes_t __attribute__((vector_size(KnnIndex::kLanes * sizeof(float))));
-  lanes_t acc[3] = {};  // three chains of additions, not one of nine
-  for (size_t j = 0; j < kKnnDim; ++j) {
-    lanes_t c;
-    std::memcpy(&c, block + j * KnnIndex::kLanes, sizeof c);
-    const lanes_t diff = c - z[j];
-    acc[j % 3] += diff * diff;
-  }
-  acc[0] += acc[1] + acc[2];
-  std::memcpy(d2, &acc[0], sizeof acc[0]);
-  unsigned mask = 0;
-  for (size_t i = 0; i < KnnIndex::kLanes; ++i)
-    mask |= static_cast<unsigned>(acc[0][i] <= limit) << i;
-  return mask;
-}
-
 }  // namespace
 
 std::shared_ptr<const KnnIndex> build_knn_index(const std::vector<std::vector<double>>& points) {
@@ -138,84 +122,90 @@ std::shared_ptr<const KnnIndex> build_knn_index(const std::vector<std::vector<do
   return index;
 }
 
-void nearest(const KnnIndex& index, const double* z, int k, Neighbours& out) {
-  TopK exact(out, k);
-  k = exact.k();
-  if (k == 0 || index.n == 0) return;
-  constexpr size_t kLanes = KnnIndex::kLanes;
-  float zf[kKnnDim];
-  double q = 0, magnitude = index.max_abs;
+namespace {
+
+namespace portable {
+
+// Single-precision squared distances of one block's lanes to zf into d2, and the mask of the
+// lanes below `bound` (strict) or at most `bound`. GCC vector types: 4 lanes per SSE instruction.
+inline unsigned block_within(const float* block, const float* zf, float bound, bool strict,
+                             float* d2) {
+  typedef float lanes_t __attribute__((vector_size(KnnIndex::kLanes * sizeof(float))));
+  lanes_t acc[3] = {};  // three chains of additions, not one of nine
   for (size_t j = 0; j < kKnnDim; ++j) {
-    q += index.axis[j] * z[j];
-    zf[j] = static_cast<float>(z[j]);
-    magnitude = std::max(magnitude, std::abs(z[j]));
+    lanes_t c;
+    std::memcpy(&c, block + j * KnnIndex::kLanes, sizeof c);
+    const lanes_t diff = c - zf[j];
+    acc[j % 3] += diff * diff;
   }
-  // Float and double distances differ by the coordinates' rounding, at most e = 6e-7 * magnitude
-  // in distance, and the sum's, a relative 1e-6: |f - d| <= 2 e sqrt(d) + e^2 + 1e-6 d
-  // <= 1.01e-4 d + 1e4 e^2 (as 2 e sqrt(d) <= 1e-4 d + 1e4 e^2). A point within the limit below
-  // of the k-th float distance found may be among the k nearest; no other can. Ten times e, and
-  // ten times the relative terms, for margin.
-  const double e = 6e-6 * magnitude, slack = 1e4 * e * e;
-  float kth[kMaxNeighbours];  // the k smallest float distances so far, ascending
-  int floats = 0;
-  double limit = std::numeric_limits<double>::infinity();  // squared distance
-  // Points within the limit when visited, measured in double at the end (or when full).
-  struct Candidate {
-    uint32_t sorted;
-    float d2;
-  };
-  constexpr int kMaxCandidates = 64;
-  Candidate candidates[kMaxCandidates];
-  int count = 0;
-  auto measure = [&](const Candidate& c) {
-    exact.insert(squared_distance(index.rows.data() + c.sorted * kKnnDim, z),
-                 index.order[c.sorted]);
-  };
-  auto visit = [&](size_t block) {
-    float d2[kLanes];
-    unsigned mask = block_within(index.lanes.data() + block * kKnnDim * kLanes, zf,
-                                 static_cast<float>(limit), d2);
-    if (block == index.blocks - 1) mask &= index.last_block_mask;
-    bool closer = false;
-    for (; mask != 0; mask &= mask - 1) {
-      const unsigned lane = static_cast<unsigned>(__builtin_ctz(mask));
-      if (count == kMaxCandidates) {
-        for (int c = 0; c < count; ++c) measure(candidates[c]);
-        count = 0;
-      }
-      const float d = d2[lane];
-      candidates[count++] = {static_cast<uint32_t>(block * kLanes + lane), d};
-      int pos = floats;
-      if (floats == k) {
-        if (!(d < kth[k - 1])) continue;
-        pos = k - 1;
-      } else {
-        ++floats;
-      }
-      for (; pos > 0 && kth[pos - 1] > d; --pos) kth[pos] = kth[pos - 1];
-      kth[pos] = d;
-      closer = true;
-    }
-    if (closer && floats == k) limit = (kth[k - 1] + slack) * (1 + 2e-3) + slack;
-  };
-  const size_t at =
-      std::lower_bound(index.proj.begin(), index.proj.begin() + index.n, q) - index.proj.begin();
-  const size_t first = std::min(at / kLanes, index.blocks - 1);
-  visit(first);
-  ptrdiff_t left = static_cast<ptrdiff_t>(first) - 1;  // blocks (left, right) visited
-  size_t right = first + 1;
-  while (left >= 0 || right < index.blocks) {
-    const double gap_left = left >= 0 ? q - index.proj[left * kLanes + kLanes - 1] : HUGE_VAL;
-    const double gap_right = right < index.blocks ? index.proj[right * kLanes] - q : HUGE_VAL;
-    const double gap = std::min(gap_left, gap_right);
-    if (gap * gap > limit) break;  // every point not visited is farther than the limit
-    if (gap_left <= gap_right)
-      visit(static_cast<size_t>(left--));
-    else
-      visit(right++);
+  acc[0] += acc[1] + acc[2];
+  std::memcpy(d2, &acc[0], sizeof acc[0]);
+  unsigned mask = 0;
+  for (size_t i = 0; i < KnnIndex::kLanes; ++i)
+    mask |= static_cast<unsigned>(strict ? acc[0][i] < bound : acc[0][i] <= bound) << i;
+  return mask;
+}
+
+#include "calibration/fit/knn_search.inc"
+
+}  // namespace portable
+
+#if DNNTUNE_KNN_AVX2
+#pragma GCC push_options
+#pragma GCC target("avx2")
+namespace avx2 {
+
+// As portable::block_within, 8 lanes per instruction, the mask from one movemask. No FMA: the
+// double distances of the final pass must round exactly as nearest_by_scan's.
+inline unsigned block_within(const float* block, const float* zf, float bound, bool strict,
+                             float* d2) {
+  static_assert(KnnIndex::kLanes == 8 && kKnnDim % 3 == 0);
+  __m256 acc[3] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+  for (size_t j = 0; j < kKnnDim; ++j) {
+    const __m256 diff =
+        _mm256_sub_ps(_mm256_loadu_ps(block + j * KnnIndex::kLanes), _mm256_set1_ps(zf[j]));
+    acc[j % 3] = _mm256_add_ps(acc[j % 3], _mm256_mul_ps(diff, diff));
   }
-  for (int c = 0; c < count; ++c)
-    if (candidates[c].d2 <= limit) measure(candidates[c]);
+  const __m256 sum = _mm256_add_ps(acc[0], _mm256_add_ps(acc[1], acc[2]));
+  _mm256_storeu_ps(d2, sum);
+  const __m256 b = _mm256_set1_ps(bound);
+  return static_cast<unsigned>(_mm256_movemask_ps(strict ? _mm256_cmp_ps(sum, b, _CMP_LT_OQ)
+                                                         : _mm256_cmp_ps(sum, b, _CMP_LE_OQ)));
+}
+
+#include "calibration/fit/knn_search.inc"
+
+}  // namespace avx2
+#pragma GCC pop_options
+#endif
+
+}  // namespace
+
+bool knn_kernel_available(KnnKernel kernel) {
+  if (kernel == KnnKernel::kPortable) return true;
+#if DNNTUNE_KNN_AVX2
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  return avx2;
+#else
+  return false;
+#endif
+}
+
+void nearest_with(KnnKernel kernel, const KnnIndex& index, const double* z, int k,
+                  Neighbours& out) {
+#if DNNTUNE_KNN_AVX2
+  if (kernel == KnnKernel::kAvx2 && knn_kernel_available(kernel))
+    return avx2::search(index, z, k, out);
+#endif
+  portable::search(index, z, k, out);
+}
+
+void nearest(const KnnIndex& index, const double* z, int k, Neighbours& out) {
+#if DNNTUNE_KNN_AVX2
+  static const bool avx2 = knn_kernel_available(KnnKernel::kAvx2);
+  if (avx2) return avx2::search(index, z, k, out);
+#endif
+  portable::search(index, z, k, out);
 }
 
 void nearest_by_scan(const std::vector<std::vector<double>>& points, const double* z, int k,

@@ -29,6 +29,13 @@ std::shared_ptr<const KnnIndex> build_knn_index(const std::vector<std::vector<do
 // returns on the same points, for any z. No allocation.
 void nearest(const KnnIndex& index, const double* z, int k, Neighbours& out);
 
+// The search's inner kernel: nearest() takes AVX2 where the CPU has it (checked once), the
+// portable one elsewhere. Both run the same search and return the same neighbours; tests run each.
+enum class KnnKernel { kPortable, kAvx2 };
+bool knn_kernel_available(KnnKernel kernel);
+// nearest() with that kernel (the portable one where `kernel` is not available).
+void nearest_with(KnnKernel kernel, const KnnIndex& index, const double* z, int k, Neighbours& out);
+
 // The same by a scan of every point (points of kKnnDim coordinates): the reference.
 void nearest_by_scan(const std::vector<std::vector<double>>& points, const double* z, int k,
                      Neighbours& out);
