@@ -2,7 +2,7 @@
 // Latency model of one layer kind, fitted on calibration kernels. Three forms compete per kind and
 // k-fold cross-validation picks the one with the smallest relative error:
 // - roofline: t = c0 + c1*MMACs + c2*MB_in + c3*MB_out + c4*MB_weights with every c >= 0
-//   (non-negativity by fitting c = p^2 with Eigen's Levenberg-Marquardt on relative residuals);
+//   (non-negative least squares on relative residuals: the best of every support, exact);
 // - loglinear: log t = b . log_features (ridge least squares, Eigen LDLT): a power law that
 //   captures efficiency changing with size, kernel and channel counts;
 // - loglinear_knn: loglinear plus the inverse-distance-weighted residual of the k nearest

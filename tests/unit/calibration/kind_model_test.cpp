@@ -41,6 +41,70 @@ TEST(KindModel, RooflineRecoversAdditiveLawWithNonNegativeCoefficients) {
   EXPECT_LT(mape_pct(m, samples), 1.0);
 }
 
+// The roofline fit minimises sum_i ((x_i . c - t_i) / t_i)^2 over c >= 0 exactly: no non-negative
+// coefficients do better, here on kernels whose best unconstrained fit has a negative term
+// (latency falls with output bytes), where a fit on c = p^2 from a poor start can stall.
+TEST(KindModel, RooflineIsTheBestNonNegativeFit) {
+  std::vector<Sample> samples;
+  std::mt19937 rng(8);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int i = 0; i < 10; ++i) {
+    const auto f = conv_like(1e6 * (1 + 50 * u(rng)), 1e6 * (0.1 + u(rng)), 1e6 * (0.1 + u(rng)),
+                             1e6 * (0.5 + 4 * u(rng)));
+    const double t =
+        (0.05 + 0.01 * f.macs / 1e6 + 0.2 * f.weight_bytes / 1e6 - 0.03 * f.output_bytes / 1e6) *
+        (0.9 + 0.2 * u(rng));
+    samples.push_back({f, t});
+  }
+  const KindModel m = fit_form("roofline", samples, FitOptions{});
+  auto cost = [&](const std::vector<double>& c) {
+    double sum = 0;
+    for (const auto& s : samples) {
+      const double x[5] = {1, s.features.macs / 1e6, s.features.input_bytes / 1e6,
+                           s.features.output_bytes / 1e6, s.features.weight_bytes / 1e6};
+      double t = 0;
+      for (int j = 0; j < 5; ++j) t += c[j] * x[j];
+      sum += std::pow((t - s.latency_ms) / s.latency_ms, 2);
+    }
+    return sum;
+  };
+  for (double c : m.roofline) EXPECT_GE(c, 0.0);
+  const double best = cost(m.roofline);
+  std::normal_distribution<double> step(0, 1);
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::vector<double> c = m.roofline;
+    const double scale = std::pow(10.0, -1 - 3 * u(rng));  // relative steps 1e-4 .. 1e-1
+    for (auto& v : c) v = std::max(0.0, v + scale * (std::abs(v) + 1e-3) * step(rng));
+    EXPECT_GE(cost(c), best * (1 - 1e-9)) << "trial " << trial;
+  }
+  EXPECT_LT(100.0 * std::sqrt(best / samples.size()), 15.0);  // RMS relative error
+}
+
+// The 10 Gemm samples the fit kept from run BI (2 threads, Xeon VM, calibration/README.md): MACs,
+// input, output and weight bytes, and ms (the kernel's median less its fused Relu's share).
+// Levenberg-Marquardt on c = p^2 trained at 401 % relative error on them and predicted
+// mlp_mnist 5.3x its measured time; the best non-negative fit trains at 32 %.
+TEST(KindModel, RooflineFitsRunBIsGemmKernels) {
+  const double kernels[10][5] = {{5120, 2048, 40, 20520, 0.003091},
+                                 {512000, 2048, 4000, 2052000, 0.033669},
+                                 {1024000, 4096, 4000, 4100000, 0.117667},
+                                 {589824, 2304, 4096, 2363392, 0.06504},
+                                 {16777216, 16384, 16384, 67125248, 3.11438089},
+                                 {1280000, 5120, 4000, 5124000, 0.108872},
+                                 {8388608, 8192, 16384, 33570816, 1.83543189},
+                                 {102760448, 100352, 16384, 411058176, 18.9178859},
+                                 {2048000, 8192, 4000, 8196000, 0.185029},
+                                 {37748736, 36864, 16384, 151011328, 8.78341289}};
+  std::vector<Sample> samples;
+  for (const auto& k : kernels) {
+    LayerFeatures f = conv_like(k[0], k[1], k[2], k[3]);
+    f.kind = "Gemm";
+    samples.push_back({f, k[4]});
+  }
+  const KindModel m = fit_form("roofline", samples, FitOptions{});
+  EXPECT_LT(mape_pct(m, samples), 40.0);
+}
+
 TEST(KindModel, LogLinearRecoversPowerLawAndCvChoosesIt) {
   // t = 0.05 * MMACs^0.7 (log-space linear; the additive roofline cannot bend like this)
   std::vector<Sample> samples;
