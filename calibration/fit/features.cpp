@@ -12,9 +12,9 @@ using namespace std::string_view_literals;  // compares that check the length fi
 
 namespace {
 
-int64_t attr_first(const nlohmann::json& attrs, const std::string& key, int64_t fallback) {
+int64_t attr_first(const nlohmann::json& attrs, std::string_view key, int64_t fallback) {
   if (!attrs.is_object()) return fallback;
-  const auto it = attrs.find(key);  // one lookup: features_of runs per layer in predict
+  const auto it = attrs.find(key);  // one lookup, no key string built: features_of runs per layer
   if (it == attrs.end()) return fallback;
   const auto& v = *it;
   if (v.is_number()) return static_cast<int64_t>(v.get<double>());
@@ -38,7 +38,7 @@ double spatial(const std::vector<int64_t>& shape) {
 
 LayerFeatures features_of(const Layer& layer) {
   LayerFeatures f;
-  f.kind = layer.kind;
+  std::string_view kind = layer.kind;  // assigned to f.kind once, at the end
   f.macs = static_cast<double>(layer.macs);
   f.flops = static_cast<double>(layer.flops);
   f.input_bytes = static_cast<double>(layer.input_bytes);
@@ -59,11 +59,11 @@ LayerFeatures features_of(const Layer& layer) {
     f.out_channels = static_cast<double>(w[0]);
     const int64_t group = w[1] > 0 ? in[1] / w[1] : 1;
     if (group > 1 && w[1] == 1)
-      f.kind = depthwise_kind(f.kernel_area);
+      kind = depthwise_kind(f.kernel_area);
     else if (group > 1)
-      f.kind = kGroupedConvKind;
+      kind = kGroupedConvKind;
     else if (w[2] == 1 && w[3] == 1)
-      f.kind = "Conv.1x1";
+      kind = "Conv.1x1";
   } else if ((layer.kind == "Gemm"sv || layer.kind == "MatMul"sv) && !in.empty() && !out.empty()) {
     f.in_channels_per_group = static_cast<double>(in.back());
     f.out_channels = static_cast<double>(out.back());
@@ -72,6 +72,7 @@ LayerFeatures features_of(const Layer& layer) {
     f.kernel_area = static_cast<double>(k * k);
     f.stride = static_cast<double>(attr_first(layer.attributes, "strides", 1));
   }
+  f.kind = kind;
   return f;
 }
 
