@@ -146,6 +146,13 @@ inline unsigned block_within(const float* block, const float* zf, float bound, b
   return mask;
 }
 
+// The mask of the lanes of d2 (kLanes distances) at most `bound`.
+inline unsigned lanes_within(const float* d2, float bound) {
+  unsigned mask = 0;
+  for (size_t i = 0; i < KnnIndex::kLanes; ++i) mask |= static_cast<unsigned>(d2[i] <= bound) << i;
+  return mask;
+}
+
 #include "calibration/fit/knn_search.inc"
 
 }  // namespace portable
@@ -171,6 +178,11 @@ inline unsigned block_within(const float* block, const float* zf, float bound, b
   const __m256 b = _mm256_set1_ps(bound);
   return static_cast<unsigned>(_mm256_movemask_ps(strict ? _mm256_cmp_ps(sum, b, _CMP_LT_OQ)
                                                          : _mm256_cmp_ps(sum, b, _CMP_LE_OQ)));
+}
+
+inline unsigned lanes_within(const float* d2, float bound) {
+  return static_cast<unsigned>(
+      _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(d2), _mm256_set1_ps(bound), _CMP_LE_OQ)));
 }
 
 #include "calibration/fit/knn_search.inc"
