@@ -57,10 +57,11 @@ LayerFeatures features_of(const Layer& layer) {
     f.stride = static_cast<double>(attr_first(layer.attributes, "strides", 1));
     f.in_channels_per_group = static_cast<double>(w[1]);
     f.out_channels = static_cast<double>(w[0]);
-    const int64_t group = w[1] > 0 ? in[1] / w[1] : 1;
-    if (group > 1 && w[1] == 1)
+    // group = in[1] / w[1] > 1, without the 64-bit division (40+ cycles, per layer in predict).
+    const bool grouped = w[1] > 0 && in[1] >= 2 * w[1];
+    if (grouped && w[1] == 1)
       kind = depthwise_kind(f.kernel_area);
-    else if (group > 1)
+    else if (grouped)
       kind = kGroupedConvKind;
     else if (w[2] == 1 && w[3] == 1)
       kind = "Conv.1x1";
