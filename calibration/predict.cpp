@@ -52,9 +52,22 @@ ModelPrediction predict_model(const LayerGraph& graph, const DeviceProfile& prof
   const std::vector<bool> in_place = in_place_share == profile.fused_cost.end()
                                          ? std::vector<bool>(graph.size(), false)
                                          : concats_in_place(graph);
+  // The plan of each distinct (feature kind, layer kind, ops): a model repeats few of them.
+  struct Planned {
+    std::string feature_kind;
+    const Layer* first;  // the first layer with it
+    DeviceProfile::KindPlan plan;
+  };
+  std::vector<Planned> plans;
   for (size_t i = 0; i < graph.size(); ++i) {
     const Layer& layer = graph.layer(i);
-    hw::LayerEstimate e = profile.estimate(layer, context);
+    const LayerFeatures f = features_of(layer);
+    auto planned = std::find_if(plans.begin(), plans.end(), [&](const Planned& p) {
+      return p.feature_kind == f.kind && p.first->kind == layer.kind && p.first->ops == layer.ops;
+    });
+    if (planned == plans.end())
+      planned = plans.insert(plans.end(), {f.kind, &layer, profile.plan_for(layer, f.kind)});
+    hw::LayerEstimate e = profile.estimate(layer, f, planned->plan, context);
     if (in_place[i]) e.latency_ms *= in_place_share->second;
     LayerPrediction lp;
     lp.index = static_cast<int>(i);

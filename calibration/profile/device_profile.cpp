@@ -170,9 +170,9 @@ const KindModel* DeviceProfile::model_for(const std::string& kind) const {
   return nullptr;
 }
 
-double DeviceProfile::fused_tail_ms(const std::string& anchor, const std::string* first,
-                                    const std::string* last, double output_bytes) const {
-  double total = 0;
+std::vector<DeviceProfile::KindPlan::TailOp> DeviceProfile::tail_plan(
+    const std::string& anchor, const std::string* first, const std::string* last) const {
+  std::vector<KindPlan::TailOp> tail;
   for (const std::string* it = first; it != last; ++it) {
     const std::string& op = *it;
     if (op == std::string_view("BatchNormalization") || op == std::string_view("Add")) continue;
@@ -180,15 +180,27 @@ double DeviceProfile::fused_tail_ms(const std::string& anchor, const std::string
     const double factor = share == fused_cost.end() ? 1.0 : share->second;
     if (factor <= 0) continue;
     const KindModel* m = model_for(op);
-    if (m == nullptr) continue;
-    LayerFeatures f;
-    f.kind = op;
-    f.input_bytes = f.output_bytes = output_bytes;
-    f.flops = output_bytes / 4;
-    f.out_channels = 1;
-    total += factor * m->predict_ms(f);
+    if (m != nullptr) tail.push_back({factor, m});
   }
+  return tail;
+}
+
+double DeviceProfile::tail_ms(const std::vector<KindPlan::TailOp>& tail, double output_bytes) {
+  double total = 0;
+  if (tail.empty()) return total;
+  // The op's standalone kernel on the layer's output. Its kind is left empty: predict_ms reads it
+  // only to tell Conv kinds apart (split_feature_value), and a fused tail op is never one.
+  LayerFeatures f;
+  f.input_bytes = f.output_bytes = output_bytes;
+  f.flops = output_bytes / 4;
+  f.out_channels = 1;
+  for (const auto& op : tail) total += op.share * op.model->predict_ms(f);
   return total;
+}
+
+double DeviceProfile::fused_tail_ms(const std::string& anchor, const std::string* first,
+                                    const std::string* last, double output_bytes) const {
+  return tail_ms(tail_plan(anchor, first, last), output_bytes);
 }
 
 hw::LayerEstimate DeviceProfile::estimate(const Layer& layer) const {
@@ -206,33 +218,49 @@ double ContextFactor::at(double alone_ms) const {
   return at_1ms * std::pow(std::max(t, 1e-6), slope);
 }
 
-double DeviceProfile::context_factor_for(const std::string& kind, double alone_ms) const {
-  if (context_factor.empty()) return 1.0;
-  if (auto it = context_factor.find(kind); it != context_factor.end())
-    return it->second.at(alone_ms);  // common case, no allocation
-  for (const auto& k : kind_fallback_tail(kind)) {
-    auto it = context_factor.find(k);
-    if (it != context_factor.end()) return it->second.at(alone_ms);
-  }
+const ContextFactor* DeviceProfile::context_factor_of(const std::string& kind) const {
+  if (context_factor.empty()) return nullptr;
+  if (auto it = context_factor.find(kind); it != context_factor.end()) return &it->second;
+  for (const auto& k : kind_fallback_tail(kind))
+    if (auto it = context_factor.find(k); it != context_factor.end()) return &it->second;
   auto all = context_factor.find("*");
-  return all == context_factor.end() ? 1.0 : all->second.at(alone_ms);
+  return all == context_factor.end() ? nullptr : &all->second;
+}
+
+double DeviceProfile::context_factor_for(const std::string& kind, double alone_ms) const {
+  const ContextFactor* factor = context_factor_of(kind);
+  return factor == nullptr ? 1.0 : factor->at(alone_ms);
+}
+
+DeviceProfile::KindPlan DeviceProfile::plan_for(const Layer& layer,
+                                                const std::string& feature_kind) const {
+  KindPlan plan;
+  plan.model = model_for(feature_kind);
+  plan.context = context_factor_of(feature_kind);
+  // The ops after the first are the fused tail.
+  const std::string* ops_end = layer.ops.data() + layer.ops.size();
+  const std::string* tail = layer.ops.size() > 1 ? layer.ops.data() + 1 : ops_end;
+  plan.tail = tail_plan(layer.kind, tail, ops_end);
+  return plan;
 }
 
 hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
                                           const hw::ModelContext& context) const {
-  hw::LayerEstimate e;
   const LayerFeatures f = features_of(layer);
-  const KindModel* m = model_for(f.kind);
+  return estimate(layer, f, plan_for(layer, f.kind), context);
+}
+
+hw::LayerEstimate DeviceProfile::estimate(const Layer& layer, const LayerFeatures& f,
+                                          const KindPlan& plan,
+                                          const hw::ModelContext& context) const {
+  hw::LayerEstimate e;
+  const KindModel* m = plan.model;
   if (m == nullptr) {
     e.status = hw::EvalStatus::infeasible("profile " + device + " has no latency model for '" +
                                           f.kind + "' nor a default model");
     return e;
   }
-  // The ops after the first are the fused tail.
-  const std::string* ops_end = layer.ops.data() + layer.ops.size();
-  const std::string* tail = layer.ops.size() > 1 ? layer.ops.data() + 1 : ops_end;
-  e.latency_ms = m->predict_ms(f) +
-                 fused_tail_ms(layer.kind, tail, ops_end, static_cast<double>(layer.output_bytes));
+  e.latency_ms = m->predict_ms(f) + tail_ms(plan.tail, static_cast<double>(layer.output_bytes));
   const double touched = context.weight_bytes + context.activation_bytes;  // per inference
   const bool model_streams =
       llc_bytes > 0 && context.in_model && touched > kEvictingShare * llc_bytes;
@@ -246,7 +274,8 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer,
   if (context.in_model && !streamed && !from_llc) {
     const double floor = kContextFloorMs;
     const double ramp = std::clamp((e.latency_ms - 0.5 * floor) / (0.5 * floor), 0.0, 1.0);
-    e.latency_ms *= 1.0 + ramp * (context_factor_for(f.kind, e.latency_ms) - 1.0);
+    const double factor = plan.context == nullptr ? 1.0 : plan.context->at(e.latency_ms);
+    e.latency_ms *= 1.0 + ramp * (factor - 1.0);
   }
   e.power_W = power.active_W;
   double rate = 0;  // GB/s at which the layer's weights come from memory; 0: they are warm
