@@ -1,9 +1,11 @@
 // Device profiles: YAML round trip, prediction through hw::LayerLatencyModel, strict parsing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "calibration/fit/fit_profile.h"
+#include "calibration/predict.h"
 #include "calibration/profile/device_profile.h"
 #include "traces/common/error.h"
 
@@ -66,6 +68,46 @@ Layer conv_layer(bool with_relu) {
   l.outputs = {{"y", {1, 8, 10, 10}}};
   l.weights = {{"w", {8, 8, 3, 3}}};
   return l;
+}
+
+// predict_model resolves each (feature kind, layer kind, ops) once: every layer must still get
+// exactly what estimate() gives it alone in the model's context, whichever layer came first with
+// the same feature kind but another tail, anchor or kind.
+TEST(DeviceProfile, PredictModelGivesEachLayerItsOwnPlan) {
+  DeviceProfile p = sample_profile();
+  p.fused_cost["Conv+Clip"] = 0.25;
+  p.kinds["Clip"] = p.kinds.at("Relu");
+  p.kinds["Clip"].roofline = {0.0, 0.0, 0.3, 0.0, 0.0};
+  p.context_factor["*"] = 1.3;
+  LayerGraph g;
+  g.model_name = "mixed";
+  std::vector<Layer> layers = {conv_layer(true), conv_layer(false), conv_layer(true)};
+  layers.push_back(conv_layer(false));
+  layers.back().ops = {"Conv", "Clip"};
+  Layer pointwise = conv_layer(true);
+  pointwise.weights = {{"w", {8, 8, 1, 1}}};  // feature kind Conv.1x1: falls back to Conv
+  pointwise.macs = 5'000'000;
+  layers.push_back(pointwise);
+  layers.push_back(conv_layer(true));
+  layers.back().ops = {"Conv", "BatchNormalization", "Relu"};
+  Layer einsum;
+  einsum.kind = "Einsum";
+  einsum.ops = {"Einsum", "Relu"};  // another anchor: Relu at its full standalone cost
+  einsum.input_bytes = einsum.output_bytes = 1'000'000;
+  layers.push_back(einsum);
+  layers.push_back(conv_layer(false));
+  for (const auto& l : layers) boost::add_vertex(l, g.dag);
+  const hw::ModelContext context = hw::ModelContext::of_model(g.totals);
+  const ModelPrediction pred = predict_model(g, p);
+  ASSERT_EQ(pred.layers.size(), layers.size());
+  std::vector<double> seen;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    EXPECT_EQ(pred.layers[i].latency_ms, p.estimate(layers[i], context).latency_ms) << i;
+    seen.push_back(pred.layers[i].latency_ms);
+  }
+  std::sort(seen.begin(), seen.end());
+  // Conv+Relu, Conv, Conv+Clip, the 1x1 and Einsum differ (BatchNormalization adds nothing).
+  EXPECT_EQ(std::unique(seen.begin(), seen.end()) - seen.begin(), 5);
 }
 
 TEST(DeviceProfile, EstimateUsesKindModelAndFusedTail) {
