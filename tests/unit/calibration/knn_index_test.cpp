@@ -77,7 +77,10 @@ TEST(KnnIndex, NearTiesAreDecidedInDouble) {
   std::vector<std::vector<double>> points(300, std::vector<double>(kKnnDim));
   for (auto& p : points) {
     double norm = 0;
-    for (auto& c : p) norm += (c = direction(rng)) * c;
+    for (auto& c : p) {
+      c = direction(rng);
+      norm += c * c;
+    }
     // Squared distance to the origin 4 (1 + 1e-8 u): a few float ulps of spread in all.
     const double radius = 2 * std::sqrt(1 + 1e-8 * spread(rng));
     for (auto& c : p) c *= radius / std::sqrt(norm);
