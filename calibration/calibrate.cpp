@@ -475,8 +475,9 @@ class Calibrator {
   // Whole-model runs begin no later than this share of the budget: one takes seconds (vgg16
   // measured whole: 4-5 s at 1 thread on the Xeon VM).
   static constexpr double kLastModelRunShare = 0.95;
-  // A kernel's measurement takes up to its 0.4 s cap plus building and loading it (about 1 s for
-  // the largest on the Xeon VM).
+  // The least reserved for the step in flight (out_of_time): a kernel's measurement takes up to
+  // its 0.4 s cap plus building and loading it (about 1 s for the largest on the Xeon VM), twice
+  // that when it was noisy; longest_step_s_ raises the reserve to what was seen.
   static constexpr double kInFlightShare = 0.01;
   double longest_step_s_ = 0;  // the longest run_kernel so far (building, loading, measuring)
   // The closing probes run again at the end, possibly in the machine's slow state, which runs

@@ -213,11 +213,7 @@ void nearest_with(KnnKernel kernel, const KnnIndex& index, const double* z, int 
 }
 
 void nearest(const KnnIndex& index, const double* z, int k, Neighbours& out) {
-#if DNNTUNE_KNN_AVX2
-  static const bool avx2 = knn_kernel_available(KnnKernel::kAvx2);
-  if (avx2) return avx2::search(index, z, k, out);
-#endif
-  portable::search(index, z, k, out);
+  nearest_with(KnnKernel::kAvx2, index, z, k, out);  // the portable kernel where AVX2 is absent
 }
 
 void nearest_by_scan(const std::vector<std::vector<double>>& points, const double* z, int k,
