@@ -29,8 +29,9 @@ namespace dnntune::calib {
 // VM; a vectorised scan of every point cost more, and walking the sorted points one at a time
 // mispredicted its way to as much. The log features of kernels are strongly correlated (MACs,
 // bytes, channels and map grow together), so one axis carries most of their spread: on the
-// benchmark's 640-kernel Conv model a search visits 12 of 80 blocks and measures 3 points in
-// double. The search itself is in knn_search.inc, compiled once portable and once for AVX2.
+// benchmark's 640-kernel Conv model a search visits 16 of 80 blocks and measures 3 points in
+// double (a full scan of all 80 in AVX-512, tried, took 1.2x as long). The search itself is in
+// knn_search.inc, compiled once portable and once for AVX2.
 struct KnnIndex {
   static constexpr size_t kLanes = 8;
   size_t n = 0, blocks = 0;
@@ -38,6 +39,7 @@ struct KnnIndex {
   double max_abs = 0;            // largest coordinate magnitude (sets the float margin)
   unsigned last_block_mask = 0;  // the last block's lanes that hold points
   std::vector<double> proj;      // ascending, padded with +inf to blocks * kLanes
+  std::vector<double> starts;    // each block's first projection, padded with +inf to 4k entries
   std::vector<uint32_t> order;   // each sorted point's position in the input
   std::vector<double> rows;      // the sorted points in double, kKnnDim each
   // Block b, coordinate j, lane i at lanes[(b * kKnnDim + j) * kLanes + i]; padding lanes sit far
@@ -69,13 +71,16 @@ class TopK {
   int k_;
 };
 
+// Three interleaved sums, not one chain of nine dependent additions: the search measures its
+// candidates with this and nearest_by_scan measures every point with it, so both round alike.
 double squared_distance(const double* p, const double* z) {
-  double d2 = 0;
+  static_assert(kKnnDim % 3 == 0);
+  double sum[3] = {0, 0, 0};
   for (size_t j = 0; j < kKnnDim; ++j) {
     const double diff = p[j] - z[j];
-    d2 += diff * diff;
+    sum[j % 3] += diff * diff;
   }
-  return d2;
+  return (sum[0] + sum[1]) + sum[2];
 }
 
 }  // namespace
@@ -110,6 +115,8 @@ std::shared_ptr<const KnnIndex> build_knn_index(const std::vector<std::vector<do
   index->order.resize(n);
   index->rows.resize(n * kKnnDim);
   index->lanes.assign(index->blocks * kLanes * kKnnDim, 1e18f);  // (1e18)^2 * 9 < FLT_MAX
+  index->starts.assign((index->blocks + 3) / 4 * 4, std::numeric_limits<double>::infinity());
+  for (size_t b = 0; b < index->blocks; ++b) index->starts[b] = sorted[b * kLanes].first;
   for (size_t s = 0; s < n; ++s) {
     const auto& p = points[sorted[s].second];
     index->proj[s] = sorted[s].first;
@@ -126,24 +133,43 @@ namespace {
 
 namespace portable {
 
-// Single-precision squared distances of one block's lanes to zf into d2, and the mask of the
-// lanes below `bound` (strict) or at most `bound`. GCC vector types: 4 lanes per SSE instruction.
-inline unsigned block_within(const float* block, const float* zf, float bound, bool strict,
-                             float* d2) {
-  typedef float lanes_t __attribute__((vector_size(KnnIndex::kLanes * sizeof(float))));
-  lanes_t acc[3] = {};  // three chains of additions, not one of nine
+// Eight float lanes as two GCC vectors of four (SSE2 on x86-64; no wider type crosses a function
+// boundary, which would change the ABI without AVX).
+typedef float Quad __attribute__((vector_size(4 * sizeof(float))));
+struct Lanes {
+  Quad lo, hi;
+};
+static_assert(KnnIndex::kLanes == 8);
+
+inline Lanes lanes_inf() {
+  const float inf = std::numeric_limits<float>::infinity();
+  return {Quad{inf, inf, inf, inf}, Quad{inf, inf, inf, inf}};
+}
+
+// Single-precision squared distances of one block's lanes to zf.
+inline Lanes lanes_d2(const float* block, const float* zf) {
+  Quad acc[2][3] = {};  // three chains of additions per half, not one of nine
   for (size_t j = 0; j < kKnnDim; ++j) {
-    lanes_t c;
-    std::memcpy(&c, block + j * KnnIndex::kLanes, sizeof c);
-    const lanes_t diff = c - zf[j];
-    acc[j % 3] += diff * diff;
+    Quad lo, hi;
+    std::memcpy(&lo, block + j * KnnIndex::kLanes, sizeof lo);
+    std::memcpy(&hi, block + j * KnnIndex::kLanes + 4, sizeof hi);
+    lo -= zf[j];
+    hi -= zf[j];
+    acc[0][j % 3] += lo * lo;
+    acc[1][j % 3] += hi * hi;
   }
-  acc[0] += acc[1] + acc[2];
-  std::memcpy(d2, &acc[0], sizeof acc[0]);
-  unsigned mask = 0;
-  for (size_t i = 0; i < KnnIndex::kLanes; ++i)
-    mask |= static_cast<unsigned>(strict ? acc[0][i] < bound : acc[0][i] <= bound) << i;
-  return mask;
+  return {acc[0][0] + (acc[0][1] + acc[0][2]), acc[1][0] + (acc[1][1] + acc[1][2])};
+}
+
+inline Lanes lanes_min(Lanes a, Lanes b) {
+  return {a.lo < b.lo ? a.lo : b.lo, a.hi < b.hi ? a.hi : b.hi};
+}
+inline Lanes lanes_max(Lanes a, Lanes b) {
+  return {a.lo < b.lo ? b.lo : a.lo, a.hi < b.hi ? b.hi : a.hi};
+}
+inline void store_lanes(float* to, Lanes v) {
+  std::memcpy(to, &v.lo, sizeof v.lo);
+  std::memcpy(to + 4, &v.hi, sizeof v.hi);
 }
 
 // The mask of the lanes of d2 (kLanes distances) at most `bound`.
@@ -151,6 +177,31 @@ inline unsigned lanes_within(const float* d2, float bound) {
   unsigned mask = 0;
   for (size_t i = 0; i < KnnIndex::kLanes; ++i) mask |= static_cast<unsigned>(d2[i] <= bound) << i;
   return mask;
+}
+
+// The k-th smallest of the k ascending vectors' values together (every value at most it, in
+// whichever lane, is counted).
+inline float kth_smallest(const Lanes* top, int k) {
+  float kth[kMaxNeighbours];
+  for (int p = 0; p < k; ++p) kth[p] = std::numeric_limits<float>::infinity();
+  for (int p = 0; p < k; ++p) {
+    float values[KnnIndex::kLanes];
+    store_lanes(values, top[p]);
+    for (float x : values)
+      for (int r = 0; r < k; ++r) {  // insert x, keeping kth ascending
+        const float low = std::min(kth[r], x);
+        x = std::max(kth[r], x);
+        kth[r] = low;
+      }
+  }
+  return kth[k - 1];
+}
+
+// How many of the blocks' first projections are below q.
+inline size_t blocks_starting_below(const double* starts, size_t count, double q) {
+  size_t below = 0;
+  for (size_t b = 0; b < count; ++b) below += starts[b] < q ? 1 : 0;
+  return below;
 }
 
 #include "calibration/fit/knn_search.inc"
@@ -162,27 +213,67 @@ inline unsigned lanes_within(const float* d2, float bound) {
 #pragma GCC target("avx2")
 namespace avx2 {
 
-// As portable::block_within, 8 lanes per instruction, the mask from one movemask. No FMA: the
-// double distances of the final pass must round exactly as nearest_by_scan's.
-inline unsigned block_within(const float* block, const float* zf, float bound, bool strict,
-                             float* d2) {
-  static_assert(KnnIndex::kLanes == 8 && kKnnDim % 3 == 0);
+// As the portable helpers, 8 lanes per instruction. No FMA: the double distances of the final
+// pass must round exactly as nearest_by_scan's.
+using Lanes = __m256;
+static_assert(KnnIndex::kLanes == 8 && kKnnDim % 3 == 0);
+
+inline Lanes lanes_inf() {
+  return _mm256_set1_ps(std::numeric_limits<float>::infinity());
+}
+
+inline Lanes lanes_d2(const float* block, const float* zf) {
   __m256 acc[3] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
   for (size_t j = 0; j < kKnnDim; ++j) {
     const __m256 diff =
         _mm256_sub_ps(_mm256_loadu_ps(block + j * KnnIndex::kLanes), _mm256_set1_ps(zf[j]));
     acc[j % 3] = _mm256_add_ps(acc[j % 3], _mm256_mul_ps(diff, diff));
   }
-  const __m256 sum = _mm256_add_ps(acc[0], _mm256_add_ps(acc[1], acc[2]));
-  _mm256_storeu_ps(d2, sum);
-  const __m256 b = _mm256_set1_ps(bound);
-  return static_cast<unsigned>(_mm256_movemask_ps(strict ? _mm256_cmp_ps(sum, b, _CMP_LT_OQ)
-                                                         : _mm256_cmp_ps(sum, b, _CMP_LE_OQ)));
+  return _mm256_add_ps(acc[0], _mm256_add_ps(acc[1], acc[2]));
+}
+
+inline Lanes lanes_min(Lanes a, Lanes b) {
+  return _mm256_min_ps(a, b);
+}
+inline Lanes lanes_max(Lanes a, Lanes b) {
+  return _mm256_max_ps(a, b);
+}
+inline void store_lanes(float* to, Lanes v) {
+  _mm256_storeu_ps(to, v);
 }
 
 inline unsigned lanes_within(const float* d2, float bound) {
   return static_cast<unsigned>(
       _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(d2), _mm256_set1_ps(bound), _CMP_LE_OQ)));
+}
+
+// Takes the smallest value across the lanes, and every lane holding it moves its next value up,
+// until k values are taken: k rounds of a few instructions, no scalar chain.
+inline float kth_smallest(const Lanes* top, int k) {
+  __m256 t[kMaxNeighbours];
+  for (int p = 0; p < k; ++p) t[p] = top[p];
+  const __m256 inf = lanes_inf();
+  for (int taken = 0;;) {
+    __m256 m = _mm256_min_ps(t[0], _mm256_permute2f128_ps(t[0], t[0], 1));
+    m = _mm256_min_ps(m, _mm256_shuffle_ps(m, m, _MM_SHUFFLE(1, 0, 3, 2)));
+    m = _mm256_min_ps(m, _mm256_shuffle_ps(m, m, _MM_SHUFFLE(2, 3, 0, 1)));
+    const __m256 at_min = _mm256_cmp_ps(t[0], m, _CMP_EQ_OQ);
+    const int lanes = _mm256_movemask_ps(at_min);
+    if (lanes == 0) return std::numeric_limits<float>::infinity();  // NaN distances: no bound
+    taken += __builtin_popcount(static_cast<unsigned>(lanes));
+    if (taken >= k) return _mm256_cvtss_f32(m);
+    for (int p = 0; p + 1 < k; ++p) t[p] = _mm256_blendv_ps(t[p], t[p + 1], at_min);
+    t[k - 1] = _mm256_blendv_ps(t[k - 1], inf, at_min);
+  }
+}
+
+inline size_t blocks_starting_below(const double* starts, size_t count, double q) {
+  const __m256d qv = _mm256_set1_pd(q);
+  size_t below = 0;
+  for (size_t b = 0; b < count; b += 4)  // count is a multiple of 4 (padded with +inf)
+    below += static_cast<size_t>(__builtin_popcount(static_cast<unsigned>(
+        _mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(starts + b), qv, _CMP_LT_OQ)))));
+  return below;
 }
 
 #include "calibration/fit/knn_search.inc"
