@@ -131,12 +131,24 @@ double size_unit_for(const std::string& kind) {
   return kind.rfind("Conv.dw", 0) == 0 ? kSmallLayerSizeUnit : kDefaultSizeUnit;
 }
 
+namespace {
+
+// log1p(v) for v >= 0. Debian 12's glibc computes log1p about 3.5x as slowly as log (20 against
+// 6 ns a call on the Xeon VM), and predict takes four per layer: 11 % of a 1,000-layer predict.
+// From v = 1e-3 on, log(1 + v) is within 1.2e-13 of it, relatively (1 + v rounds by at most
+// 1.1e-16, which moves the log by as much, against log1p(v) >= 1e-3); below, log1p itself.
+double log1p_nonnegative(double v) {
+  return v < 1e-3 ? std::log1p(v) : std::log(1.0 + v);
+}
+
+}  // namespace
+
 void log_features_into(const LayerFeatures& f, double* x, double size_unit) {
   x[0] = 1.0;
-  x[1] = std::log1p(f.macs / size_unit);
-  x[2] = std::log1p(f.input_bytes / size_unit);
-  x[3] = std::log1p(f.output_bytes / size_unit);
-  x[4] = std::log1p(f.weight_bytes / size_unit);
+  x[1] = log1p_nonnegative(f.macs / size_unit);
+  x[2] = log1p_nonnegative(f.input_bytes / size_unit);
+  x[3] = log1p_nonnegative(f.output_bytes / size_unit);
+  x[4] = log1p_nonnegative(f.weight_bytes / size_unit);
   x[5] = std::log(std::max(1.0, f.kernel_area));
   x[6] = std::log(std::max(1.0, f.stride));
   x[7] = std::log(std::max(1.0, f.in_channels_per_group));
