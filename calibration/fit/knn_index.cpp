@@ -30,8 +30,8 @@ namespace dnntune::calib {
 // mispredicted its way to as much. The log features of kernels are strongly correlated (MACs,
 // bytes, channels and map grow together), so one axis carries most of their spread: on the
 // benchmark's 640-kernel Conv model a search visits 16 of 80 blocks and measures 3 points in
-// double (a full scan of all 80 in AVX-512, tried, took 1.2x as long). The search itself is in
-// knn_search.inc, compiled once portable and once for AVX2.
+// double (a full AVX-512 scan of all 80, tried, took 1.2x as long as the previous search). The
+// search itself is in knn_search.inc, compiled once portable and once for AVX2.
 struct KnnIndex {
   static constexpr size_t kLanes = 8;
   size_t n = 0, blocks = 0;
