@@ -212,7 +212,7 @@ double split_feature_value(const LayerFeatures& f, int index) {
     case 5:
       return std::log(std::max(1.0, f.out_channels));
     default:
-      return std::log1p(f.macs / 1e6);
+      return log1p_nonnegative(f.macs / 1e6);  // log_macs of log_features, in millions
   }
 }
 
