@@ -13,6 +13,7 @@
 #include "calibration/host_info.h"
 #include "calibration/kernels/sampler.h"
 #include "calibration/power/rapl.h"
+#include "calibration/profile/device_profile.h"
 #include "calibration/reference.h"
 #include "calibration/whole_model_runs.h"
 #include "traces/common/error.h"
@@ -341,6 +342,14 @@ class Calibrator {
       h.stream_ms = probe.time_ms;
     } catch (const InputError& e) {
       result_.warnings.push_back(std::string("stream probe: ") + e.what());
+    }
+    // The cache ladder: what the fit needs for the rate weights come from the caches at
+    // (learn_cache_stream_curve). About 22 small Gemms, under two seconds on the Xeon VM.
+    for (const auto& spec :
+         cache_ladder_specs(h.l2_bytes, DeviceProfile::kEvictingShare * h.llc_bytes)) {
+      if (out_of_time(options_.priors_spread_end)) break;
+      measure_kernel(spec);
+      report("cache ladder");
     }
     run_fusion_probes(0.15, true);
 

@@ -15,8 +15,8 @@ namespace dnntune::calib {
 struct CalibrateProgress {
   double elapsed_s = 0, budget_s = 0;
   int kernels = 0;
-  std::string phase;  // "fusion", "priors+spread", "second round", "models", "refine",
-                      // "slow-state retry"
+  std::string phase;  // "cache ladder", "fusion", "priors+spread", "second round", "models",
+                      // "refine", "slow-state retry"
 };
 
 inline constexpr double kSpreadBudgetS = 180;

@@ -141,11 +141,13 @@ Trace parse_trace(const std::string& text, const std::string& source) {
         try {
           r.spec = spec_from_json(j.at("spec"), source);
           r.features = features_from_json(j.at("features"), source);
-          // Traces written before grouped convolutions had their own kind read as they would be
-          // written now (depthwise ones already had theirs).
+          // Traces written before grouped convolutions and broadcast Muls had their own kinds read
+          // as they would be written now (depthwise ones already had theirs).
           if (r.spec.op == "Conv" && r.spec.group > 1 &&
               (r.features.kind == "Conv" || r.features.kind == "Conv.1x1"))
             r.features.kind = kGroupedConvKind;
+          if (r.spec.op == "Mul" && r.spec.broadcast && r.features.kind == "Mul")
+            r.features.kind = kBroadcastMulKind;
         } catch (const InputError& e) {
           throw InputError(source, where + e.message());
         }

@@ -68,6 +68,9 @@ LayerFeatures features_of(const Layer& layer) {
   } else if ((layer.kind == "Gemm"sv || layer.kind == "MatMul"sv) && !in.empty() && !out.empty()) {
     f.in_channels_per_group = static_cast<double>(in.back());
     f.out_channels = static_cast<double>(out.back());
+  } else if (layer.kind == "Mul"sv && layer.inputs.size() == 2 &&
+             layer.inputs[0].elements() != layer.inputs[1].elements()) {
+    kind = kBroadcastMulKind;
   } else if (layer.kind == "MaxPool"sv || layer.kind == "AveragePool"sv) {
     const int64_t k = attr_first(layer.attributes, "kernel_shape", 1);
     f.kernel_area = static_cast<double>(k * k);
@@ -223,6 +226,7 @@ const std::vector<std::string>& kind_fallback_tail(const std::string& kind) {
       {"Conv.dw", {"Conv", "default"}},
       {"Conv.1x1", {"Conv", "default"}},
       {kGroupedConvKind, {"Conv", "default"}},
+      {kBroadcastMulKind, {"Mul", "default"}},
       {"MatMul", {"Gemm", "default"}},
       {"Gemm", {"MatMul", "default"}},
       {"AveragePool", {"MaxPool", "default"}},

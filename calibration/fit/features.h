@@ -11,7 +11,8 @@
 namespace dnntune::calib {
 
 struct LayerFeatures {
-  // The model key: the anchor op, with Conv split by algorithm family: "Conv.dw" (depthwise,
+  // The model key: the anchor op, with "Mul.broadcast" apart (kBroadcastMulKind, below) and Conv
+  // split by algorithm family: "Conv.dw" (depthwise,
   // up to 3x3), "Conv.dw.large" (depthwise, larger kernels), "Conv.grouped" (grouped, not
   // depthwise, any kernel), "Conv.1x1" (pointwise), "Conv" (spatial kernels). Why depthwise by
   // kernel size: engines hand-vectorise the 3x3 case; OpenCV 4.6 ran depthwise 3x3 at 7-18
@@ -35,6 +36,13 @@ struct LayerFeatures {
 };
 
 inline constexpr const char* kGroupedConvKind = "Conv.grouped";
+// A Mul whose operands differ in size: one is broadcast, in the models a per-channel scale
+// (squeeze-and-excitation: [N,C,H,W] x [N,C,1,1]). OpenCV 4.6 runs it as its Scale layer, one
+// channel after another on one thread; same-shape Muls go through its parallel Eltwise. Its own
+// kind, because the two differ by 2 % in bytes and 4.5x in time: a 576x7x7 Mul took 0.072 ms
+// broadcast and 0.016 ms not, at 1 thread, and the same 0.072 at 2 threads (run BM). Under one
+// "Mul", neighbours of either form mixed and mobilenet_v3_small's SE Muls were put at 0.28x.
+inline constexpr const char* kBroadcastMulKind = "Mul.broadcast";
 
 LayerFeatures features_of(const Layer& layer);
 

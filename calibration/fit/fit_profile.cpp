@@ -122,6 +122,23 @@ double learn_cache_stream_GBps(const std::vector<const KernelRecord*>& kernels, 
   return rates.size() >= kMinCacheStreamKernels ? percentile(rates, 0.5) : 0.0;
 }
 
+std::vector<DeviceProfile::CacheRatePoint> learn_cache_stream_curve(
+    const std::vector<const KernelRecord*>& kernels) {
+  std::map<double, std::vector<double>> rates;  // weight bytes -> GB/s of each trusted run
+  for (const KernelRecord* k : kernels)
+    if (k->spec.origin == "ladder" && trusted(*k) && k->median_ms > 0)
+      rates[k->features.weight_bytes].push_back(k->features.weight_bytes / (k->median_ms * 1e6));
+  std::vector<DeviceProfile::CacheRatePoint> curve;
+  if (rates.size() < kMinCacheLadderPoints) return curve;
+  for (const auto& [bytes, r] : rates) curve.push_back({bytes, percentile(r, 0.5)});
+  // Each point the median of itself and its neighbours: one slow run does not bend the curve,
+  // and a monotone stretch (the fall beyond the level-2 caches) is left as it was.
+  std::vector<DeviceProfile::CacheRatePoint> smooth = curve;
+  for (size_t i = 1; i + 1 < curve.size(); ++i)
+    smooth[i].GBps = percentile({curve[i - 1].GBps, curve[i].GBps, curve[i + 1].GBps}, 0.5);
+  return smooth;
+}
+
 void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, DeviceProfile& p) {
   // The wall clock of a forward pass exceeds the sum of its layers by a constant plus the copy of
   // the inputs into the engine. One calibration, 1 thread: 0.35-0.46 us per pass below 4 KB of
@@ -214,6 +231,7 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
   p.model_stream_GBps =
       learn_model_stream_GBps(every_kernel, in_model, options.exclude_models, p.llc_bytes);
   p.cache_stream_GBps = learn_cache_stream_GBps(records, p.l2_bytes, p.llc_bytes);
+  p.cache_stream_curve = learn_cache_stream_curve(records);
   p.fusion = learn_fusion_rules(probes);
   p.fused_cost = learn_fused_cost(probes);
   // Standalone ops first: a kernel with a fused activation trains its anchor's model on its time

@@ -102,6 +102,15 @@ inline constexpr size_t kMinCacheStreamKernels = 3;
 double learn_cache_stream_GBps(const std::vector<const KernelRecord*>& kernels, double l2_bytes,
                                double llc_bytes);
 
+// DeviceProfile::cache_stream_curve from the trusted kernels of the cache ladder (origin
+// "ladder", sampler.h cache_ladder_specs): one point per weight size, the median rate in GB/s of
+// the runs of that size (several traces may hold a ladder), then each inner point the median of
+// itself and its two neighbours. Empty with fewer than kMinCacheLadderPoints sizes (traces written
+// before the ladder: cache_stream_GBps stands for every size).
+inline constexpr size_t kMinCacheLadderPoints = 4;
+std::vector<DeviceProfile::CacheRatePoint> learn_cache_stream_curve(
+    const std::vector<const KernelRecord*>& kernels);
+
 // True when `options` leave kernel `k` out of the fit.
 bool is_excluded(const KernelRecord& k, const FitProfileOptions& options);
 

@@ -27,7 +27,7 @@ struct KernelSpec {
   std::string activation;                // fused activation after the anchor, "" for none
   bool broadcast = false;                // Add/Mul: second operand [N,C,1,1] (squeeze-excitation)
   std::vector<int64_t> concat_channels;  // Concat: channels of each input (axis 1)
-  std::string origin;                    // "prior", "near", "spread", "refine", "fusion"
+  std::string origin;                    // "prior", "near", "spread", "refine", "fusion", "ladder"
   std::string source_model;  // for priors and their neighbours: the model they came from
 
   // A canonical text key: two specs with the same key build the same kernel.

@@ -321,4 +321,20 @@ std::vector<KernelSpec> large_conv_specs(int n, std::mt19937& rng, const FusionR
   return out;
 }
 
+std::vector<KernelSpec> cache_ladder_specs(double l2_bytes, double last_bytes) {
+  std::vector<KernelSpec> out;
+  if (l2_bytes <= 0 || last_bytes <= l2_bytes) return out;
+  const double step = std::pow(2.0, 0.25);  // a quarter octave: 21 kernels on the Xeon VM
+  for (double bytes = 0.5 * l2_bytes; bytes <= 1.2 * last_bytes; bytes *= step) {
+    KernelSpec s;
+    s.op = "Gemm";
+    s.origin = "ladder";
+    const auto side = static_cast<int64_t>(std::lround(std::sqrt(bytes / sizeof(float))));
+    s.input = {1, side};
+    s.out_channels = side;
+    out.push_back(s);
+  }
+  return out;
+}
+
 }  // namespace dnntune::calib

@@ -55,6 +55,16 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
 // predicted at 44 ms, its other convolutions 3-8 % slow.
 std::vector<KernelSpec> large_conv_specs(int n, std::mt19937& rng, const FusionRules& rules);
 
+// Batch-1 square Gemms (origin "ladder") whose weights step by a quarter octave from half of
+// `l2_bytes` to 1.2x `last_bytes` (the caller's DeviceProfile::kEvictingShare of the last-level
+// cache): the rate a layer reads its weights at from the caches as a function of the bytes touched
+// between two reads of them (learn_cache_stream_curve). Empty when a size is unknown (0). Why a
+// ladder of its own: the rate falls steeply where the weights outgrow the threads' level-2 caches
+// (square Gemms, 2 threads: 78 GB/s at 2.0 MB, 53 at 2.9, 46 from 4 MB on), and the spread's
+// Gemms reached that range rarely and in shapes of their own (an 11879x71 Gemm of 3.3 MB read at
+// 43). mlp_mnist (2.7 MB) sat in that gap, +15 to +25 % at 2 threads from the median of all.
+std::vector<KernelSpec> cache_ladder_specs(double l2_bytes, double last_bytes);
+
 // Rejects specs too large to measure inside a calibration budget (compute and weight caps).
 bool spec_is_measurable(const KernelSpec& spec);
 

@@ -1,6 +1,7 @@
 #include "calibration/profile/device_profile.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 
 #include <yaml-cpp/yaml.h>
@@ -272,7 +273,8 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer, const LayerFeature
   // that fits the last-level cache but not the level-2 cache, the last-level cache's rate is.
   const bool streamed = model_streams && model_stream_GBps > 0 && weight_bound(f);
   const bool from_llc = !model_streams && !beyond_llc && context.in_model && l2_bytes > 0 &&
-                        cache_stream_GBps > 0 && weight_bound(f) && touched > l2_bytes;
+                        (cache_stream_GBps > 0 || !cache_stream_curve.empty()) && weight_bound(f) &&
+                        touched > l2_bytes;
   if (context.in_model && !streamed && !from_llc) {
     const double floor = kContextFloorMs;
     const double ramp = std::clamp((e.latency_ms - 0.5 * floor) / (0.5 * floor), 0.0, 1.0);
@@ -286,10 +288,24 @@ hw::LayerEstimate DeviceProfile::estimate(const Layer& layer, const LayerFeature
   else if (beyond_llc)
     rate = weight_stream_GBps;
   else if (from_llc)
-    rate = cache_stream_GBps;  // evicted from the level-2 cache by the other layers
+    rate = cache_stream_GBps_at(touched);  // evicted from the level-2 cache by the other layers
   if (rate > 0)
     e.latency_ms = std::max(e.latency_ms, static_cast<double>(layer.weight_bytes) / (rate * 1e6));
   return e;
+}
+
+double DeviceProfile::cache_stream_GBps_at(double touched_bytes) const {
+  const auto& c = cache_stream_curve;
+  if (c.empty()) return cache_stream_GBps;
+  if (touched_bytes <= c.front().touched_bytes) return c.front().GBps;
+  if (touched_bytes >= c.back().touched_bytes) return c.back().GBps;
+  const auto hi = std::upper_bound(
+      c.begin(), c.end(), touched_bytes,
+      [](double bytes, const CacheRatePoint& point) { return bytes < point.touched_bytes; });
+  const auto lo = hi - 1;
+  const double w =
+      std::log(touched_bytes / lo->touched_bytes) / std::log(hi->touched_bytes / lo->touched_bytes);
+  return lo->GBps + w * (hi->GBps - lo->GBps);
 }
 
 std::string profile_to_yaml(const DeviceProfile& p) {
@@ -316,6 +332,12 @@ std::string profile_to_yaml(const DeviceProfile& p) {
   if (p.l2_bytes > 0) out << YAML::Key << "l2_bytes" << YAML::Value << p.l2_bytes;
   if (p.cache_stream_GBps > 0)
     out << YAML::Key << "cache_stream_GBps" << YAML::Value << p.cache_stream_GBps;
+  if (!p.cache_stream_curve.empty()) {
+    out << YAML::Key << "cache_stream_curve" << YAML::Value << YAML::BeginSeq;
+    for (const auto& point : p.cache_stream_curve)
+      out << YAML::BeginSeq << point.touched_bytes << point.GBps << YAML::EndSeq;
+    out << YAML::EndSeq;
+  }
   out << YAML::EndMap;
   out << YAML::Key << "power" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "source" << YAML::Value << p.power.source << YAML::Key << "active_W" << YAML::Value
@@ -407,7 +429,7 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
     if (const auto memory = root["memory"]) {
       check_keys(memory,
                  {"llc_bytes", "weight_stream_GBps", "model_stream_GBps", "input_copy_GBps",
-                  "l2_bytes", "cache_stream_GBps"},
+                  "l2_bytes", "cache_stream_GBps", "cache_stream_curve"},
                  "memory", source);
       p.llc_bytes = need(memory, "llc_bytes", "memory", source).as<double>();
       p.weight_stream_GBps = need(memory, "weight_stream_GBps", "memory", source).as<double>();
@@ -422,6 +444,23 @@ DeviceProfile parse_profile(const std::string& text, const std::string& source) 
         throw InputError(source,
                          "memory: llc_bytes, weight_stream_GBps, model_stream_GBps, "
                          "input_copy_GBps, l2_bytes and cache_stream_GBps must be >= 0");
+      if (const auto curve = memory["cache_stream_curve"]) {
+        if (!curve.IsSequence())
+          throw InputError(source, "memory.cache_stream_curve must be a list of [bytes, GBps]");
+        for (size_t i = 0; i < curve.size(); ++i) {
+          const auto point = curve[i];
+          const std::string where = "memory.cache_stream_curve[" + std::to_string(i) + "]";
+          if (!point.IsSequence() || point.size() != 2)
+            throw InputError(source, where + " must be [bytes, GBps]");
+          DeviceProfile::CacheRatePoint c{point[0].as<double>(), point[1].as<double>()};
+          if (!(c.touched_bytes > 0) || !(c.GBps > 0))
+            throw InputError(source, where + ": bytes and GBps must be > 0");
+          if (!p.cache_stream_curve.empty() &&
+              c.touched_bytes <= p.cache_stream_curve.back().touched_bytes)
+            throw InputError(source, where + ": bytes must be ascending");
+          p.cache_stream_curve.push_back(c);
+        }
+      }
     }
     if (const auto power = root["power"]) {
       check_keys(power, {"source", "active_W", "idle_W"}, "power", source);

@@ -10,10 +10,11 @@
 //   reference_ms: 2.9                  # optional: the reference kernel at calibration
 //   core_to_core_ns: 90                # optional: where the threads ran (host_info.h)
 //   memory: {llc_bytes: .., weight_stream_GBps: .., model_stream_GBps: .., input_copy_GBps: ..,
-//            l2_bytes: .., cache_stream_GBps: ..}
+//            l2_bytes: .., cache_stream_GBps: .., cache_stream_curve: [[bytes, GBps], ..]}
 //           # optional (weight_stream: the stream probe, reference.h; model_stream: weights read
 //           # inside whole-model runs, optional; input_copy: the inputs are copied in per run;
-//           # l2_bytes, cache_stream_GBps: optional, weights read from the last-level cache)
+//           # l2_bytes, cache_stream_GBps, cache_stream_curve: optional, weights read from the
+//           # caches beyond the level-2 one; the curve's bytes ascending, its rates > 0)
 //   power: {source: declared|rapl|meter|undeclared, active_W: .., idle_W: ..}
 //   fusion_rules: [{name, anchor_ops: [..], steps: [{ops: [..], optional: true}]}]
 //   fused_cost: {Conv+Relu: 0.6, ...}  # share of a fused op's standalone time still paid
@@ -92,6 +93,20 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // Gemm (1 MB; the level-2 cache 1 MB) ran alone at 0.025 ms (41 GB/s) and inside the model at
   // 0.045 ms (23 GB/s), the rate every weight-bound kernel of 1.6-16 MB ran at alone (21-25 GB/s).
   double l2_bytes = 0, cache_stream_GBps = 0;
+  // The same rate as a function of the bytes touched between two reads of the weights, from the
+  // calibration's cache ladder (sampler.h cache_ladder_specs, learn_cache_stream_curve); bytes
+  // ascending. Empty (profiles from traces without a ladder): cache_stream_GBps at every size.
+  // Why a curve: with T threads each reads 1/T of the weights into its own level-2 cache, so the
+  // rate falls from the caches' to the last-level cache's over T-2T times l2_bytes. Measured
+  // (square Gemms alone, 2 threads): 99 GB/s at 1.2 MB, 78 at 2.0, 61 at 2.4, 53 at 2.9, 46 from
+  // 4 MB; mlp_mnist (2.7 MB touched per inference) read its weights at 54-55 inside the model.
+  struct CacheRatePoint {
+    double touched_bytes = 0, GBps = 0;
+  };
+  std::vector<CacheRatePoint> cache_stream_curve;
+  // cache_stream_curve at `touched_bytes`, linear in log bytes between its points and flat beyond
+  // them; cache_stream_GBps when the curve is empty.
+  double cache_stream_GBps_at(double touched_bytes) const;
   // Time per forward pass outside every layer for a model with `input_bytes` of inputs.
   double run_overhead_ms_for(double input_bytes) const {
     return run_overhead_ms + (input_copy_GBps > 0 ? input_bytes / (input_copy_GBps * 1e6) : 0.0);
@@ -130,7 +145,8 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // weights and activations exceed kEvictingShare of llc_bytes (weight_stream_GBps when
   // model_stream_GBps is unknown). A weight-bound layer (features.h) of such a model gets the
   // bound without the factor. In a model that fits that share of the cache but not l2_bytes, a
-  // weight-bound layer gets, without the factor, weight_bytes / cache_stream_GBps as its bound.
+  // weight-bound layer gets, without the factor, weight_bytes / cache_stream_GBps_at(the model's
+  // weight and activation bytes) as its bound.
   // Alone, or in a model that fits the cache, by weight_bytes / weight_stream_GBps when the layer's
   // own weights exceed llc_bytes.
   hw::LayerEstimate estimate(const Layer& layer, const hw::ModelContext& context) const override;

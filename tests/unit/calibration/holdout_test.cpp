@@ -260,6 +260,45 @@ TEST(CacheStream, MedianRateOfWeightBoundKernelsBetweenTheLevel2CacheAndHalfTheL
   EXPECT_EQ(learn_cache_stream_GBps({ptrs[0], ptrs[1]}, 1e6, 32e6), 0.0);
 }
 
+TEST(CacheStream, TheCurveTakesTheLadderKernelsMedianPerSizeThenAMedianOfThree) {
+  std::vector<KernelRecord> records;
+  auto gemm = [&](double weight_mb, double ms, const char* origin = "ladder") {
+    KernelRecord r;
+    r.spec.op = "Gemm";
+    r.spec.origin = origin;
+    r.features.kind = "Gemm";
+    r.features.weight_bytes = weight_mb * 1e6;
+    r.features.macs = 0.25 * weight_mb * 1e6;
+    r.median_ms = ms;
+    records.push_back(r);
+  };
+  gemm(1, 0.01);           // 100 GB/s
+  gemm(2, 0.025);          // 80
+  gemm(2, 0.02);           // 100: a second trace's run of the same size; the size's median is 90
+  gemm(3, 0.06);           // 50
+  gemm(4, 0.04);           // 100: one fast run, smoothed away
+  gemm(6, 0.15);           // 40
+  gemm(3, 0.3, "spread");  // 10 GB/s, not of the ladder: not counted
+  KernelRecord noisy = records[0];
+  noisy.features.weight_bytes = 5e6;  // 500 GB/s, but noisy: not counted
+  noisy.noisy = true;
+  records.push_back(noisy);
+  std::vector<const KernelRecord*> ptrs;
+  for (const auto& r : records) ptrs.push_back(&r);
+  // Per size 100, 90, 50, 100, 40; inner points the median of three: 90 (100, 90, 50),
+  // 90 (90, 50, 100), 50 (50, 100, 40); the ends as they are.
+  const auto curve = learn_cache_stream_curve(ptrs);
+  ASSERT_EQ(curve.size(), 5u);
+  const double bytes[] = {1e6, 2e6, 3e6, 4e6, 6e6}, GBps[] = {100, 90, 90, 50, 40};
+  for (size_t i = 0; i < curve.size(); ++i) {
+    EXPECT_EQ(curve[i].touched_bytes, bytes[i]) << i;
+    EXPECT_NEAR(curve[i].GBps, GBps[i], 1e-9) << i;
+  }
+  // Fewer than kMinCacheLadderPoints sizes: no curve.
+  static_assert(kMinCacheLadderPoints == 4);
+  EXPECT_TRUE(learn_cache_stream_curve({ptrs[0], ptrs[1], ptrs[3]}).empty());
+}
+
 TEST(Summaries, ShareWithinCountsTheBoundAndSignsAlike) {
   // {-10, 9.9, 10.1, -25}: |e| <= 10 for 2 of 4 -> 0.5; <= 20 for 3 of 4 -> 0.75; none -> 0.
   const std::vector<double> errors = {-10.0, 9.9, 10.1, -25.0};

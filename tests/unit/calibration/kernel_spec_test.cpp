@@ -2,6 +2,8 @@
 // a real layer maps back to the same spec.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "calibration/fit/features.h"
 #include "calibration/kernels/kernel_spec.h"
 #include "calibration/kernels/sampler.h"
@@ -79,6 +81,50 @@ TEST(Features, DepthwiseSplitsByKernelSizeAndFallsBackToSmallerKernels) {
   EXPECT_EQ(features_from_json(features_to_json(f), "t").kind, "Conv.dw.large");
   f.kernel_area = 9;
   EXPECT_EQ(features_from_json(features_to_json(f), "t").kind, "Conv.dw");
+}
+
+TEST(Features, ABroadcastMulHasItsOwnKindWhicheverOperandIsBroadcast) {
+  KernelSpec mul;
+  mul.op = "Mul";
+  mul.input = {1, 576, 7, 7};
+  mul.broadcast = true;  // x2 is [1, 576, 1, 1]: squeeze-and-excitation's scale
+  Layer layer = build_layer_graph(build_kernel(mul), mul.key()).layer(0);
+  EXPECT_EQ(features_of(layer).kind, "Mul.broadcast");
+  // torchvision writes scale * input: the small operand first.
+  std::swap(layer.inputs[0], layer.inputs[1]);
+  EXPECT_EQ(features_of(layer).kind, "Mul.broadcast");
+  const auto back = spec_from_layer(layer);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->key(), mul.key());
+  mul.broadcast = false;
+  EXPECT_EQ(features_of(build_layer_graph(build_kernel(mul), mul.key()).layer(0)).kind, "Mul");
+  mul.op = "Add";  // the sampler broadcasts only Mul; an Add keeps its kind
+  mul.broadcast = true;
+  EXPECT_EQ(features_of(build_layer_graph(build_kernel(mul), mul.key()).layer(0)).kind, "Add");
+  EXPECT_EQ(kind_fallbacks("Mul.broadcast"),
+            (std::vector<std::string>{"Mul.broadcast", "Mul", "default"}));
+}
+
+TEST(Sampler, TheCacheLadderStepsByAQuarterOctaveFromHalfTheLevel2Cache) {
+  // Level-2 cache 1 MiB, last bytes 8 MiB: weights from 0.5 MiB up to 1.2 x 8 MiB in steps of
+  // 2^(1/4), 4 per octave: 0.5 MiB x 2^(i/4) <= 9.6 MiB for i = 0..17 (2^(17/4) = 19.0 < 19.2).
+  const auto specs = cache_ladder_specs(1 << 20, 8 << 20);
+  ASSERT_EQ(specs.size(), 18u);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const KernelSpec& s = specs[i];
+    EXPECT_EQ(s.op, "Gemm");
+    EXPECT_EQ(s.origin, "ladder");
+    ASSERT_EQ(s.input.size(), 2u);
+    EXPECT_EQ(s.input[1], s.out_channels);  // square
+    const double bytes = 4.0 * static_cast<double>(s.input[1] * s.out_channels);
+    EXPECT_NEAR(bytes / (0.5 * (1 << 20) * std::pow(2.0, i / 4.0)), 1.0, 0.01) << i;
+    const LayerGraph g = build_layer_graph(build_kernel(s), s.key());
+    ASSERT_EQ(g.size(), 1u);
+    EXPECT_EQ(g.layer(0).macs, s.input[1] * s.out_channels);  // batch 1: one MAC per weight
+  }
+  EXPECT_TRUE(cache_ladder_specs(0, 8 << 20).empty());        // level-2 size unknown
+  EXPECT_TRUE(cache_ladder_specs(1 << 20, 0).empty());        // last level unknown
+  EXPECT_TRUE(cache_ladder_specs(1 << 20, 1 << 19).empty());  // no room between them
 }
 
 TEST(Sampler, LargeConvolutionsCoverWhereImageNetworksSpendTheirTime) {

@@ -27,6 +27,7 @@ DeviceProfile sample_profile() {
   p.input_copy_GBps = 50;
   p.l2_bytes = 1e6;
   p.cache_stream_GBps = 23;
+  p.cache_stream_curve = {{2e6, 78.5}, {4e6, 46.5}};
   p.fusion = {{"conv_bn_act", {"Conv"}, {{{"BatchNormalization"}, true}, {{"Relu"}, true}}}};
   p.fused_cost["Conv+Relu"] = 0.5;
   p.context_factor = {{"Conv", 1.1}};
@@ -176,6 +177,7 @@ TEST(DeviceProfile, InsideAModelBeyondTheLevel2CacheWeightsComeFromTheLastLevelC
   p.llc_bytes = 32e6;
   p.l2_bytes = 1e6;
   p.cache_stream_GBps = 20;
+  p.cache_stream_curve.clear();  // a profile from a trace without the cache ladder
   Layer fc = conv_layer(false);
   fc.kind = "Gemm";
   p.kinds["Gemm"] = p.kinds.at("Conv");
@@ -196,6 +198,32 @@ TEST(DeviceProfile, InsideAModelBeyondTheLevel2CacheWeightsComeFromTheLastLevelC
   fc.macs = 250'000;
   p.cache_stream_GBps = 0;  // unknown rate: no bound
   EXPECT_NEAR(p.estimate(fc, hw::ModelContext{3e6}).latency_ms, 0.0105, 1e-9);
+}
+
+TEST(DeviceProfile, TheCacheRateFollowsTheCurveAtTheBytesTheModelTouches) {
+  DeviceProfile p = sample_profile();
+  p.context_factor.clear();
+  p.cache_stream_GBps = 20;  // the median of all kernels; the curve replaces it
+  p.cache_stream_curve = {{1e6, 100}, {2e6, 80}, {4e6, 40}};
+  // Linear in log bytes: at 2.8284e6 = 2e6 x sqrt(2), half-way from 80 to 40: 60 GB/s.
+  EXPECT_NEAR(p.cache_stream_GBps_at(2e6 * std::sqrt(2.0)), 60, 1e-9);
+  EXPECT_NEAR(p.cache_stream_GBps_at(2e6), 80, 1e-9);
+  EXPECT_NEAR(p.cache_stream_GBps_at(0.5e6), 100, 1e-9);  // flat beyond either end
+  EXPECT_NEAR(p.cache_stream_GBps_at(9e6), 40, 1e-9);
+  Layer fc = conv_layer(false);
+  fc.kind = "Gemm";
+  p.kinds["Gemm"] = p.kinds.at("Conv");
+  fc.macs = 250'000;  // weight-bound: 0.0105 ms alone (as in the test above)
+  fc.weight_bytes = 1'200'000;
+  // In a model touching 2.8284 MB: 1.2e6 B / (60e9 B/s) = 0.02 ms.
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{2e6 * std::sqrt(2.0)}).latency_ms, 0.02, 1e-9);
+  // Without a curve, the single rate: 1.2e6 / 20e9 s = 0.06 ms.
+  p.cache_stream_curve.clear();
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{2e6 * std::sqrt(2.0)}).latency_ms, 0.06, 1e-9);
+  // A curve and no single rate (its kernels all left out) still bounds.
+  p.cache_stream_GBps = 0;
+  p.cache_stream_curve = {{1e6, 30}, {4e6, 30}};
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{3e6}).latency_ms, 0.04, 1e-9);
 }
 
 TEST(DeviceProfile, ContextFactorAppliesInsideAModelOnly) {
@@ -251,6 +279,9 @@ TEST(DeviceProfile, YamlRoundTrip) {
   EXPECT_EQ(q.input_copy_GBps, 50);
   EXPECT_EQ(q.l2_bytes, 1e6);
   EXPECT_EQ(q.cache_stream_GBps, 23);
+  ASSERT_EQ(q.cache_stream_curve.size(), 2u);
+  EXPECT_EQ(q.cache_stream_curve[1].touched_bytes, 4e6);
+  EXPECT_EQ(q.cache_stream_curve[1].GBps, 46.5);
   // 0.01 ms + 1 MB / (50 GB/s) = 0.01 + 0.02 ms.
   EXPECT_NEAR(q.run_overhead_ms_for(1e6), 0.03, 1e-12);
   EXPECT_EQ(q.kinds.size(), p.kinds.size());
@@ -318,6 +349,18 @@ TEST(DeviceProfile, BrokenProfilesGiveClearErrors) {
   expect_error(with("model_stream_GBps: 30", "model_stream_GBps: -3"), "must be >= 0");
   expect_error(with("cache_stream_GBps: 23", "cache_stream_GBps: -23"), "must be >= 0");
   expect_error(with("l2_bytes: 1000000", "l2_bytes: -1"), "must be >= 0");
+  expect_error(with("[4000000, 46.5]", "[1000000, 46.5]"),
+               "memory.cache_stream_curve[1]: bytes must be ascending");
+  expect_error(with("[4000000, 46.5]", "[4000000, 0]"),
+               "memory.cache_stream_curve[1]: bytes and GBps must be > 0");
+  expect_error(with("[4000000, 46.5]", "[4000000]"),
+               "memory.cache_stream_curve[1] must be [bytes, GBps]");
+  expect_error(with("cache_stream_curve: [", "cache_stream_curve: 7, x: ["),
+               "unknown key 'x' in memory");
+  expect_error(
+      with("cache_stream_curve: [[2000000, 78.5], [4000000, 46.5]]", "cache_stream_curve: 7"),
+      "memory.cache_stream_curve must be a list of [bytes, GBps]");
+  expect_error(with("[4000000, 46.5]", "[4000000, fast]"), "wrong type");
   expect_error(with("core_to_core_ns: 95", "core_to_core_ns: -95"),
                "reference_ms and core_to_core_ns must be >= 0");
   expect_error(with("form: roofline", "form: magic"), "form 'magic' is unknown");

@@ -108,6 +108,18 @@ TEST(Trace, GroupedConvolutionsOfOlderTracesReadWithTheirOwnKind) {
   EXPECT_EQ(t.kernels[0].features.kind, "Conv");
 }
 
+TEST(Trace, BroadcastMulsOfOlderTracesReadWithTheirOwnKind) {
+  Trace old = sample_trace();
+  old.kernels[0].spec.op = "Mul";
+  old.kernels[0].features.kind = "Mul";  // written as "Mul" before Mul.broadcast existed
+  old.kernels[0].spec.broadcast = true;
+  Trace t = parse_trace(text_of(old), "old.jsonl");
+  EXPECT_EQ(t.kernels[0].features.kind, "Mul.broadcast");
+  old.kernels[0].spec.broadcast = false;  // same shapes: unchanged
+  t = parse_trace(text_of(old), "old.jsonl");
+  EXPECT_EQ(t.kernels[0].features.kind, "Mul");
+}
+
 void expect_error(const std::string& text, const std::string& fragment) {
   try {
     parse_trace(text, "bad.jsonl");
