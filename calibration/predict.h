@@ -59,8 +59,8 @@ struct ValidationRow {
   // error_pct with the prediction scaled by reference_ratio (the machine's speed now relative to
   // calibration); equals error_pct when the ratio is unknown.
   double speed_adjusted_error_pct = 0;
-  double layer_mape_pct = 0;
-  int layers_compared = 0;
+  double layer_mape_pct = 0;  // over layers_compared layers; none (0): not defined, printed "-"
+  int layers_compared = 0;    // matched layers measured >= kLayerMapeFloorMs
   struct LayerPair {
     std::string name, kind;
     double measured_ms = 0, predicted_ms = 0;

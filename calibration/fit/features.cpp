@@ -131,7 +131,11 @@ const std::vector<std::string>& log_feature_names() {
 }
 
 double size_unit_for(const std::string& kind) {
-  return kind.rfind("Conv.dw", 0) == 0 ? kSmallLayerSizeUnit : kDefaultSizeUnit;
+  // Millions for the dense MAC kinds (Conv, Conv.1x1, Conv.grouped, Gemm, MatMul); thousands for
+  // depthwise convolutions and every kind without MACs (features.h).
+  const bool dense = (kind.rfind("Conv", 0) == 0 && kind.rfind("Conv.dw", 0) != 0) ||
+                     kind == "Gemm" || kind == "MatMul";
+  return dense ? kDefaultSizeUnit : kSmallLayerSizeUnit;
 }
 
 namespace {

@@ -107,6 +107,7 @@ HoldoutSummary holdout_models(const std::vector<std::pair<std::string, Trace>>& 
     }
     row.error_pct = 100.0 * (row.predicted_ms - row.kernel_ms) / row.kernel_ms;
     row.layer_mape_pct = ape_n ? 100.0 * ape_sum / ape_n : 0.0;
+    row.layers_compared = ape_n;
     errors.push_back(row.error_pct);
     summary.rows.push_back(row);
   }

@@ -19,7 +19,8 @@ struct HoldoutRow {
   int matched = 0;    // of those, measured in the trace
   double kernel_ms = 0, predicted_ms = 0;  // sums over the matched layers
   double error_pct = 0;                    // (predicted - kernel) / kernel
-  double layer_mape_pct = 0;               // over matched layers measured >= kLayerMapeFloorMs
+  double layer_mape_pct = 0;               // over layers_compared layers; none: not defined
+  int layers_compared = 0;                 // matched layers measured >= kLayerMapeFloorMs
   int excluded_kernels = 0;                // kernels the model's fit left out
   struct LayerPair {
     std::string name, kind;  // kind: the latency model's feature kind (Conv.dw, Gemm, ...)

@@ -39,7 +39,8 @@ void run_crossval(const CrossvalArgs& args) {
         j.update({{"kernel_ms", r.kernel_ms},
                   {"predicted_ms", r.predicted_ms},
                   {"error_pct", r.error_pct},
-                  {"layer_mape_pct", r.layer_mape_pct},
+                  {"layer_mape_pct", r.layers_compared > 0 ? nlohmann::json(r.layer_mape_pct)
+                                                           : nlohmann::json(nullptr)},
                   {"layers", r.layers},
                   {"layers_measured", r.matched},
                   {"excluded_kernels", r.excluded_kernels}});
@@ -63,7 +64,8 @@ void run_crossval(const CrossvalArgs& args) {
     }
     table.add_row({r.model, std::to_string(r.matched) + "/" + std::to_string(r.layers),
                    fixed(r.kernel_ms, 3), fixed(r.predicted_ms, 3), fixed(r.error_pct, 1),
-                   fixed(r.layer_mape_pct, 1), std::to_string(r.excluded_kernels)});
+                   r.layers_compared > 0 ? fixed(r.layer_mape_pct, 1) : "-",
+                   std::to_string(r.excluded_kernels)});
   }
   table.print(std::cout);
   if (args.per_layer)

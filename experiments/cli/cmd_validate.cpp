@@ -54,15 +54,18 @@ void run_validate(const ValidateArgs& args) {
     nlohmann::json models = nlohmann::json::array();
     for (const auto& r : s.rows)
       if (r.ran)
-        models.push_back({{"model", r.model},
-                          {"measured_ms", r.measured_ms},
-                          {"predicted_ms", r.predicted_ms},
-                          {"error_pct", r.error_pct},
-                          {"layer_mape_pct", r.layer_mape_pct},
-                          {"wall_ms", r.wall_ms},
-                          {"cpu_share", r.cpu_share},
-                          {"reference_ratio", r.reference_ratio},
-                          {"speed_adjusted_error_pct", r.speed_adjusted_error_pct}});
+        models.push_back(
+            {{"model", r.model},
+             {"measured_ms", r.measured_ms},
+             {"predicted_ms", r.predicted_ms},
+             {"error_pct", r.error_pct},
+             {"layer_mape_pct",
+              r.layers_compared > 0 ? nlohmann::json(r.layer_mape_pct) : nlohmann::json(nullptr)},
+             {"layers_compared", r.layers_compared},
+             {"wall_ms", r.wall_ms},
+             {"cpu_share", r.cpu_share},
+             {"reference_ratio", r.reference_ratio},
+             {"speed_adjusted_error_pct", r.speed_adjusted_error_pct}});
     std::cout << nlohmann::json{{"models", models},
                                 {"within_10pct", s.within_10pct},
                                 {"within_20pct", s.within_20pct},
@@ -80,7 +83,8 @@ void run_validate(const ValidateArgs& args) {
   for (const auto& r : s.rows)
     if (r.ran)
       table.add_row({r.model, fixed(r.measured_ms, 3), fixed(r.predicted_ms, 3),
-                     fixed(r.error_pct, 1), fixed(r.layer_mape_pct, 1),
+                     fixed(r.error_pct, 1),
+                     r.layers_compared > 0 ? fixed(r.layer_mape_pct, 1) : "-",
                      std::to_string(r.layers_compared), fixed(r.wall_ms, 2), fixed(r.cpu_share, 2),
                      r.reference_ratio > 0 ? fixed(r.reference_ratio, 2) : "-",
                      fixed(r.speed_adjusted_error_pct, 1)});

@@ -65,7 +65,10 @@ assert set(pred) == {"model", "device", "layers", "total_ms"}, pred.keys()
 assert pred["total_ms"] > 0 and all(l["latency_ms"] >= 0 for l in pred["layers"])
 assert abs(sum(l["latency_ms"] for l in pred["layers"]) - pred["total_ms"]) < 0.05 * pred["total_ms"]
 m = val["models"][0]
-assert set(m) >= {"model", "measured_ms", "predicted_ms", "error_pct", "layer_mape_pct", "reference_ratio"}, m
+assert set(m) >= {"model", "measured_ms", "predicted_ms", "error_pct", "layer_mape_pct", "layers_compared", "reference_ratio"}, m
+# No layer measured at 0.05 ms or more: the per-layer MAPE is not defined (null), never 0.
+assert (m["layer_mape_pct"] is None) == (m["layers_compared"] == 0), m
+assert m["layer_mape_pct"] is None or m["layer_mape_pct"] >= 0, m
 assert 0 <= val["within_10pct"] <= 1 and 0 <= val["within_20pct"] <= 1
 # 1 thread: the placement is not read now (0); the calibrated one is known or 0.
 assert val["core_to_core_ns"] == 0 and val["calibrated_core_to_core_ns"] >= 0, val

@@ -145,10 +145,18 @@ double stepped_ms(const LayerFeatures& f, double map) {
   return f.macs / (map >= 18 ? 12e6 : 1e6);  // MACs / (MACs per ms)
 }
 
-TEST(KindModel, DepthwiseSizesAreLoggedInThousands) {
+TEST(KindModel, DepthwiseAndMaclessSizesAreLoggedInThousands) {
   EXPECT_EQ(size_unit_for("Conv.dw"), 1e3);
   EXPECT_EQ(size_unit_for("Conv.dw.large"), 1e3);
   EXPECT_EQ(size_unit_for("Conv"), 1e6);
+  EXPECT_EQ(size_unit_for("Conv.1x1"), 1e6);
+  EXPECT_EQ(size_unit_for("Conv.grouped"), 1e6);
+  EXPECT_EQ(size_unit_for("Gemm"), 1e6);
+  EXPECT_EQ(size_unit_for("MatMul"), 1e6);
+  // Kinds without MACs: thousands.
+  EXPECT_EQ(size_unit_for("AveragePool"), 1e3);
+  EXPECT_EQ(size_unit_for("Mul.broadcast"), 1e3);
+  EXPECT_EQ(size_unit_for("default"), 1e3);
   // Depthwise 3x3 layers of 9,000-900,000 MACs whose efficiency grows with the map:
   // t = 2e-5 ms x MACs^0.8 (a power law in MACs). In millions, log1p(MACs / 1e6) is nearly linear
   // over this range and the log-linear form cannot follow a power law; in thousands it can.
