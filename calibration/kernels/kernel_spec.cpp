@@ -58,9 +58,14 @@ const std::vector<std::string>& unary_kernel_ops() {
 
 const std::vector<std::string>& kernel_ops() {
   static const std::vector<std::string> ops = [] {
-    std::vector<std::string> o = {
-        "Conv",   "Gemm",    "MatMul",  "MaxPool", "AveragePool", "GlobalAveragePool", "Add", "Mul",
-        "Concat", "Softmax", "Flatten", "Reshape", "Transpose",   "BatchNormalization"};
+    std::vector<std::string> o = {"Conv",        "Gemm",
+                                  "MatMul",      "MaxPool",
+                                  "AveragePool", "GlobalAveragePool",
+                                  "Add",         "Mul",
+                                  "Concat",      "Softmax",
+                                  "Flatten",     "Reshape",
+                                  "Transpose",   "BatchNormalization",
+                                  "Pad"};
     for (const auto& u : unary_kernel_ops()) o.push_back(u);
     return o;
   }();
@@ -84,6 +89,7 @@ nlohmann::json spec_to_json(const KernelSpec& s) {
     j["stride"] = s.stride;
     j["pad"] = {s.pad_h, s.pad_w};
   }
+  if (s.op == "Pad") j["pad"] = {s.pad_h, s.pad_w};
   if (s.op == "Conv") {
     j["dilation"] = s.dilation;
     j["group"] = s.group;
@@ -195,6 +201,12 @@ onnx::ModelProto build_kernel(const KernelSpec& s) {
     y = b.transpose("transpose", x, perm);
   } else if (s.op == "BatchNormalization") {
     y = b.batch_norm("bn", x, channels);
+  } else if (s.op == "Pad") {
+    if (s.input.size() != 4) throw std::invalid_argument("Pad kernel needs an NCHW input");
+    // Opset 13: the pads are an input, begins then ends; mode "constant" (zeros) by default.
+    const std::string pads =
+        b.add_int64_constant("pads", {8}, {0, 0, s.pad_h, s.pad_w, 0, 0, s.pad_h, s.pad_w});
+    y = b.op("Pad", "pad", {x, pads});
   } else if (std::find(unary_kernel_ops().begin(), unary_kernel_ops().end(), s.op) !=
              unary_kernel_ops().end()) {
     y = add_activation(b, s.op, "act", x);
@@ -265,6 +277,18 @@ std::optional<KernelSpec> spec_from_layer(const Layer& layer) {
       s.concat_channels.push_back(in.shape[1]);
     }
     s.input[1] = s.concat_channels[0];
+    return s;
+  }
+  if (s.op == "Pad") {
+    // The pads come from the shapes (they are an input since opset 11): a constant-mode pad of
+    // H and W alike on both sides, as Inception-v3 puts before its 3x3 average pools.
+    if (s.input.size() != 4 || out.size() != 4 || out[0] != s.input[0] || out[1] != s.input[1])
+      return std::nullopt;
+    if (a.is_object() && a.contains("mode") && a.at("mode") != "constant") return std::nullopt;
+    const int64_t dh = out[2] - s.input[2], dw = out[3] - s.input[3];
+    if (dh < 0 || dw < 0 || dh % 2 != 0 || dw % 2 != 0) return std::nullopt;
+    s.pad_h = dh / 2;
+    s.pad_w = dw / 2;
     return s;
   }
   if (s.op == "Softmax" || s.op == "Flatten" || s.op == "Reshape" || s.op == "Transpose") return s;

@@ -16,7 +16,7 @@ namespace dnntune::calib {
 
 struct KernelSpec {
   // The anchor op: Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, Add, Mul,
-  // Concat, Softmax, Flatten, Reshape, Transpose, BatchNormalization, or a unary activation
+  // Concat, Softmax, Flatten, Reshape, Transpose, BatchNormalization, Pad, or a unary activation
   // (Relu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh, LeakyRelu).
   std::string op;
   std::vector<int64_t> input;  // first input shape: [N,C,H,W] (conv/pool/elementwise) or [N,F]

@@ -287,6 +287,7 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
         const auto acts = fused_activations(rules, "BatchNormalization");
         if (!acts.empty() && p[5] < 0.5) s.activation = acts[0];
       }
+      if (op == "Pad") s.pad_h = s.pad_w = p[2] < 0.6 ? 1 : (p[2] < 0.9 ? 2 : 3);
     }
     if (spec_is_measurable(s)) out.push_back(s);
   }

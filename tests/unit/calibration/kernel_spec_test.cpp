@@ -105,6 +105,28 @@ TEST(Features, ABroadcastMulHasItsOwnKindWhicheverOperandIsBroadcast) {
             (std::vector<std::string>{"Mul.broadcast", "Mul", "default"}));
 }
 
+TEST(KernelSpec, APadKernelPadsHAndWOnBothSidesAndMapsBackFromItsShapes) {
+  KernelSpec pad;
+  pad.op = "Pad";
+  pad.input = {1, 768, 17, 17};
+  pad.pad_h = pad.pad_w = 1;  // Inception-v3's pad before a 3x3 average pool
+  const LayerGraph g = build_layer_graph(build_kernel(pad), pad.key());
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g.layer(0).kind, "Pad");
+  EXPECT_EQ(g.layer(0).outputs[0].shape, (std::vector<int64_t>{1, 768, 19, 19}));
+  EXPECT_EQ(features_of(g.layer(0)).kind, "Pad");
+  const auto back = spec_from_layer(g.layer(0));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->key(), pad.key());
+  EXPECT_EQ(spec_from_json(spec_to_json(pad), "t").key(), pad.key());
+  // An odd total pad (one side only) has no symmetric kernel.
+  Layer odd = g.layer(0);
+  odd.outputs[0].shape = {1, 768, 18, 18};
+  EXPECT_FALSE(spec_from_layer(odd).has_value());
+  odd.outputs[0].shape = {1, 769, 19, 19};  // channels padded
+  EXPECT_FALSE(spec_from_layer(odd).has_value());
+}
+
 TEST(Sampler, TheCacheLadderStepsByAQuarterOctaveFromHalfTheLevel2Cache) {
   // Level-2 cache 1 MiB, last bytes 8 MiB: weights from 0.5 MiB up to 1.2 x 8 MiB in steps of
   // 2^(1/4), 4 per octave: 0.5 MiB x 2^(i/4) <= 9.6 MiB for i = 0..17 (2^(17/4) = 19.0 < 19.2).
