@@ -12,15 +12,15 @@ namespace dnntune::calib {
 
 struct LayerFeatures {
   // The model key: the anchor op, with "Mul.broadcast" apart (kBroadcastMulKind, below) and Conv
-  // split by algorithm family: "Conv.dw" (depthwise,
-  // up to 3x3), "Conv.dw.large" (depthwise, larger kernels), "Conv.grouped" (grouped, not
-  // depthwise, any kernel), "Conv.1x1" (pointwise), "Conv" (spatial kernels). Why depthwise by
-  // kernel size: engines hand-vectorise the 3x3 case; OpenCV 4.6 ran depthwise 3x3 at 7-18
-  // GMAC/s and 5x5 to 11x11 at 1.8-3.4 GMAC/s (one calibration, 1 thread), a step no smooth
-  // function of log kernel size fits. Why grouped apart: each group is its own small convolution
-  // (a 448->48 3x3 in 4 groups runs 12 outputs per group), 27 GMAC/s where dense 3x3 convs of the
-  // same channels per group ran at 45 (run T, 1 thread); among the dense kernels such a spread
-  // kernel was the nearest neighbour of DenseNet's 128->32 3x3 convs and raised their prediction.
+  // split by algorithm family: "Conv.dw" (depthwise, up to 3x3), "Conv.dw.large" (depthwise,
+  // larger kernels), "Conv.grouped" (grouped, not depthwise, any kernel), "Conv.1x1" (pointwise),
+  // "Conv" (spatial kernels). Why depthwise by kernel size: engines hand-vectorise the 3x3 case;
+  // OpenCV 4.6 ran depthwise 3x3 at 7-18 GMAC/s and 5x5 to 11x11 at 1.8-3.4 GMAC/s (one
+  // calibration, 1 thread), a step no smooth function of log kernel size fits. Why grouped apart:
+  // each group is its own small convolution (a 448->48 3x3 in 4 groups runs 12 outputs per group),
+  // 27 GMAC/s where dense 3x3 convs of the same channels per group ran at 45 (run T, 1 thread);
+  // among the dense kernels such a spread kernel was the nearest neighbour of DenseNet's 128->32
+  // 3x3 convs and raised their prediction.
   std::string kind;
   double macs = 0;
   double flops = 0;
@@ -60,7 +60,7 @@ LayerFeatures features_from_json(const nlohmann::json& j, const std::string& fil
 // activations, Concat, ...) are logged in thousands too: their layers span 1e3-1e8 bytes, and in
 // millions the log-linear form was exponential in bytes below 1 MB and cross-validated at 45-315 %
 // (run BO, 1 thread: AveragePool 315, MaxPool 142, HardSigmoid 162), so a roofline was chosen and
-// missed inception_v3's 17x17 and 8x8 pools by -37 to -58 %. In thousands the kinds cross-validated
+// missed inception_v3's 17x17 and 8x8 pools by -37 to -66 %. In thousands the kinds cross-validated
 // at 3-20 % (AveragePool 32.5 -> 19.7, MaxPool 33.9 -> 20.2, Add 15.7 -> 11.7, HardSigmoid 4.6 ->
 // 2.6); refitted on run BO's traces, googlenet went from -6.4 to -0.2 % (1 thread) and from -5.1 to
 // +1.9 % (2 threads), alexnet's per-layer MAPE from 13.8 to 2.2 %.
