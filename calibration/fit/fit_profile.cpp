@@ -244,10 +244,9 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
       std::vector<std::string> tail;
       if (!k.spec.activation.empty()) tail.push_back(k.spec.activation);
       if (pass == 0 && !tail.empty()) continue;
-      const double tail_ms =
-          pass == 0 ? 0.0
-                    : p.fused_tail_ms(k.spec.op, tail.data(), tail.data() + tail.size(),
-                                      k.features.output_bytes);
+      const double tail_ms = pass == 0 ? 0.0
+                                       : p.fused_tail_ms(k.spec.op, tail.data(),
+                                                         tail.data() + tail.size(), k.features);
       // A kernel mostly made of its fused tail (a Tanh after a depthwise conv: 0.75 GMAC/s where
       // the conv alone runs at 7-17) says little about its anchor: left to the tail's own model.
       if (tail_ms > kMaxTailShare * k.median_ms) continue;

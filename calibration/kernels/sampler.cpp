@@ -11,6 +11,15 @@
 namespace dnntune::calib {
 namespace {
 
+// Share of an activation's (unary_kernel_ops) spread drawn on [1, F] feature vectors rather than
+// [1, C, H, W] maps.
+constexpr double kFlatActivationShare = 0.25;
+
+bool is_activation(const std::string& op) {
+  const auto& acts = unary_kernel_ops();
+  return std::find(acts.begin(), acts.end(), op) != acts.end();
+}
+
 // Caps that keep one kernel's measurement well under a second at one thread.
 constexpr double kMaxKernelMacs = 4.0e9;
 constexpr double kMaxKernelWeights = 1.2e8;
@@ -276,6 +285,12 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
           op == "Softmax"
               ? std::vector<int64_t>{1, round_channels(log_uniform(p[0], 10, 20000))}
               : std::vector<int64_t>{1, c, std::min<int64_t>(hw, 14), std::min<int64_t>(hw, 14)};
+    } else if (is_activation(op) && p[9] < kFlatActivationShare) {
+      // An activation on a feature vector, as after a Gemm (classifier heads, MLPs): OpenCV runs
+      // [1, F] as F channels of one element, about 4 ns each, where a map of the same bytes costs
+      // a fraction of that (Relu, 512 floats: 2.3 us fused after a Gemm, one or two threads). No
+      // 4-D kernel says so, and every Gemm+Relu tail was predicted from them at 0.2-0.4 us.
+      s.input = {1, round_channels(log_uniform(p[0], 10, 16384))};
     } else {  // elementwise, BatchNormalization, GlobalAveragePool, Reshape, Transpose
       s.input = {1, c, hw, hw};
       if (op == "Add" || op == "Mul") {

@@ -157,10 +157,12 @@ class DeviceProfile : public hw::LayerLatencyModel {
   // `alone_ms` alone.
   double context_factor_for(const std::string& kind, double alone_ms = 1.0) const;
   // Time of the ops fused after `anchor` (activations; BatchNorm and bias Add fold into weights):
-  // sum of fused_cost share x the op's standalone model on the layer's output. The ops are
-  // [first, last): a range of the layer's own op list, so the predict hot path copies nothing.
+  // sum of fused_cost share x the op's standalone model on the layer's output, as that op would
+  // see it alone: the anchor's output bytes, channels and spatial size (`anchor` holds them). The
+  // ops are [first, last): a range of the layer's own op list, so the predict hot path copies
+  // nothing.
   double fused_tail_ms(const std::string& anchor, const std::string* first, const std::string* last,
-                       double output_bytes) const;
+                       const LayerFeatures& anchor_features) const;
 
   // Everything estimate() looks up by name for a layer: its feature kind's model, the shares and
   // models of its fused tail, its context factor. predict_model resolves it once per distinct
@@ -184,7 +186,7 @@ class DeviceProfile : public hw::LayerLatencyModel {
   const ContextFactor* context_factor_of(const std::string& kind) const;
   std::vector<KindPlan::TailOp> tail_plan(const std::string& anchor, const std::string* first,
                                           const std::string* last) const;
-  static double tail_ms(const std::vector<KindPlan::TailOp>& tail, double output_bytes);
+  static double tail_ms(const std::vector<KindPlan::TailOp>& tail, const LayerFeatures& anchor);
 };
 
 std::string profile_to_yaml(const DeviceProfile& profile);

@@ -226,6 +226,37 @@ TEST(DeviceProfile, TheCacheRateFollowsTheCurveAtTheBytesTheModelTouches) {
   EXPECT_NEAR(p.estimate(fc, hw::ModelContext{3e6}).latency_ms, 0.04, 1e-9);
 }
 
+TEST(DeviceProfile, AFusedTailSeesTheLayersOutputAndAddsToTheWeightBound) {
+  DeviceProfile p = sample_profile();
+  p.context_factor.clear();
+  p.cache_stream_curve.clear();
+  p.cache_stream_GBps = 20;
+  p.fused_cost["Gemm+Relu"] = 0.5;
+  p.kinds["Gemm"] = p.kinds.at("Conv");
+  KindModel relu;  // t = exp(log 1e-5 + log_cout) = 1e-5 ms per channel, as OpenCV runs [1, F]
+  relu.form = "loglinear";
+  relu.loglinear = {std::log(1e-5), 0, 0, 0, 0, 0, 0, 0, 1.0};
+  p.kinds["Relu"] = relu;
+  Layer fc = conv_layer(false);
+  fc.kind = "Gemm";
+  fc.ops = {"Gemm", "Relu"};
+  fc.inputs = {{"x", {1, 1000}}};
+  fc.outputs = {{"y", {1, 512}}};
+  fc.weights = {{"w", {512, 1000}}};
+  fc.output_bytes = 2048;
+  fc.macs = 250'000;  // weight-bound: 0.01 + 0.002 * 0.25 = 0.0105 ms
+  fc.weight_bytes = 1'000'000;
+  // The Relu alone on [1, 512]: 512 channels, 1e-5 * 512 = 0.00512 ms; fused at share 0.5:
+  // 0.00256 ms. Without the layer's channels the model saw one channel (0.000005 ms).
+  const double tail = 0.5 * 1e-5 * 512;
+  EXPECT_NEAR(p.estimate(fc).latency_ms, 0.0105 + tail, 1e-12);
+  const LayerFeatures f = features_of(fc);
+  EXPECT_NEAR(p.fused_tail_ms("Gemm", fc.ops.data() + 1, fc.ops.data() + 2, f), tail, 1e-12);
+  // Inside a 3 MB model the weights come from the last-level cache, 1e6 B / (20e9 B/s) = 0.05
+  // ms, and the Relu still runs after them.
+  EXPECT_NEAR(p.estimate(fc, hw::ModelContext{3e6}).latency_ms, 0.05 + tail, 1e-12);
+}
+
 TEST(DeviceProfile, ContextFactorAppliesInsideAModelOnly) {
   DeviceProfile p = sample_profile();
   p.context_factor = {{"Conv", 1.5}, {"*", 1.2}};
