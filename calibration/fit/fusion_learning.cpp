@@ -60,8 +60,8 @@ FusionKernels fusion_kernels(const FusionPair& pair) {
     out_shape = {1, 8, 112, 112};
   } else if (pair.anchor == "Gemm" || pair.anchor == "MatMul") {
     a.input = {1, 64};
-    a.out_channels = 4096;
-    out_shape = {1, 4096};
+    a.out_channels = kVectorProbeFeatures;
+    out_shape = {1, kVectorProbeFeatures};
   } else {  // Add, BatchNormalization
     a.input = {1, 32, 56, 56};
     out_shape = a.input;

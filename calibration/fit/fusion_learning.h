@@ -39,6 +39,10 @@ struct FusionPair {
 };
 const std::vector<FusionPair>& fusion_pairs();
 
+// The output of the Gemm and MatMul probes: a [1, kVectorProbeFeatures] feature vector. A tail op
+// fused after such an anchor costs per element what it cost on the probe (DeviceProfile).
+inline constexpr int64_t kVectorProbeFeatures = 4096;
+
 // Kernels of one pair: A alone, B alone on A's output shape, and A followed by B.
 struct FusionKernels {
   KernelSpec a, b, ab;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "calibration/fit/features.h"
+#include "calibration/fit/fusion_learning.h"
 #include "traces/common/error.h"
 
 namespace dnntune::calib {
@@ -181,7 +182,22 @@ std::vector<DeviceProfile::KindPlan::TailOp> DeviceProfile::tail_plan(
     const double factor = share == fused_cost.end() ? 1.0 : share->second;
     if (factor <= 0) continue;
     const KindModel* m = model_for(op);
-    if (m != nullptr) tail.push_back({factor, m});
+    if (m == nullptr) continue;
+    KindPlan::TailOp t{factor, m};
+    if (anchor == std::string_view("Gemm") || anchor == std::string_view("MatMul")) {
+      // After a Gemm the engine applies the op to the output slice each thread just wrote, in the
+      // Gemm's own parallel loop: a cost per element, without the dispatch a standalone layer pays
+      // (OpenCV's Relu alone on [1, 11] takes 1.1 us at 2 threads, on [1, 819] 4.4). The share was
+      // measured on the probe's [1, 4096] output, so the op costs share x its model there, per
+      // element: on a 512-float output 1.0 us at 2 threads, where share x the model on [1, 512]
+      // said 2.4 and the kernels with and without the Relu differ by 0.8 (run BS).
+      LayerFeatures probe;
+      probe.input_bytes = probe.output_bytes = 4.0 * kVectorProbeFeatures;
+      probe.flops = probe.out_channels = static_cast<double>(kVectorProbeFeatures);
+      probe.out_spatial = 1;
+      t.per_element_ms = factor * m->predict_ms(probe) / kVectorProbeFeatures;
+    }
+    tail.push_back(t);
   }
   return tail;
 }
@@ -200,7 +216,9 @@ double DeviceProfile::tail_ms(const std::vector<KindPlan::TailOp>& tail,
   f.flops = anchor.output_bytes / 4;
   f.out_channels = std::max(1.0, anchor.out_channels);
   f.out_spatial = anchor.out_spatial;
-  for (const auto& op : tail) total += op.share * op.model->predict_ms(f);
+  for (const auto& op : tail)
+    total += op.per_element_ms > 0 ? op.per_element_ms * anchor.output_bytes / 4
+                                   : op.share * op.model->predict_ms(f);
   return total;
 }
 

@@ -174,6 +174,8 @@ class DeviceProfile : public hw::LayerLatencyModel {
     struct TailOp {
       double share;
       const KindModel* model;
+      // > 0: the op costs this per output element (after a Gemm or MatMul), else share x model.
+      double per_element_ms = 0;
     };
     std::vector<TailOp> tail;
   };

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "calibration/fit/fit_profile.h"
+#include "calibration/fit/fusion_learning.h"
 #include "calibration/predict.h"
 #include "calibration/profile/device_profile.h"
 #include "traces/common/error.h"
@@ -226,16 +227,33 @@ TEST(DeviceProfile, TheCacheRateFollowsTheCurveAtTheBytesTheModelTouches) {
   EXPECT_NEAR(p.estimate(fc, hw::ModelContext{3e6}).latency_ms, 0.04, 1e-9);
 }
 
-TEST(DeviceProfile, AFusedTailSeesTheLayersOutputAndAddsToTheWeightBound) {
+TEST(DeviceProfile, AFusedTailSeesTheLayersChannels) {
+  DeviceProfile p = sample_profile();
+  p.context_factor.clear();
+  p.fused_cost["Conv+Relu"] = 0.5;
+  KindModel relu;  // t = exp(log 1e-5 + log_cout) = 1e-5 ms per channel
+  relu.form = "loglinear";
+  relu.loglinear = {std::log(1e-5), 0, 0, 0, 0, 0, 0, 0, 1.0};
+  p.kinds["Relu"] = relu;
+  Layer with = conv_layer(true), without = conv_layer(false);
+  with.outputs = without.outputs = {{"y", {1, 512, 10, 10}}};
+  with.weights = without.weights = {{"w", {512, 8, 3, 3}}};
+  // The Relu alone on the conv's output, 512 channels: 1e-5 * 512 ms, at share 0.5. Without the
+  // layer's channels the model saw one channel (0.5 * 1e-5 ms).
+  EXPECT_NEAR(p.estimate(with).latency_ms - p.estimate(without).latency_ms, 0.5 * 1e-5 * 512,
+              1e-12);
+}
+
+TEST(DeviceProfile, AGemmsTailCostsPerElementAndAddsToTheWeightBound) {
   DeviceProfile p = sample_profile();
   p.context_factor.clear();
   p.cache_stream_curve.clear();
   p.cache_stream_GBps = 20;
   p.fused_cost["Gemm+Relu"] = 0.5;
   p.kinds["Gemm"] = p.kinds.at("Conv");
-  KindModel relu;  // t = exp(log 1e-5 + log_cout) = 1e-5 ms per channel, as OpenCV runs [1, F]
-  relu.form = "loglinear";
-  relu.loglinear = {std::log(1e-5), 0, 0, 0, 0, 0, 0, 0, 1.0};
+  KindModel relu;  // alone: 1 us per call + 0.25 ms per MB written
+  relu.form = "roofline";
+  relu.roofline = {0.001, 0, 0, 0.25, 0};
   p.kinds["Relu"] = relu;
   Layer fc = conv_layer(false);
   fc.kind = "Gemm";
@@ -246,9 +264,11 @@ TEST(DeviceProfile, AFusedTailSeesTheLayersOutputAndAddsToTheWeightBound) {
   fc.output_bytes = 2048;
   fc.macs = 250'000;  // weight-bound: 0.01 + 0.002 * 0.25 = 0.0105 ms
   fc.weight_bytes = 1'000'000;
-  // The Relu alone on [1, 512]: 512 channels, 1e-5 * 512 = 0.00512 ms; fused at share 0.5:
-  // 0.00256 ms. Without the layer's channels the model saw one channel (0.000005 ms).
-  const double tail = 0.5 * 1e-5 * 512;
+  // The Gemm probe's [1, 4096] output (16,384 B): 0.001 + 0.25 * 0.016384 = 0.005096 ms alone, at
+  // share 0.5 per element, times 512 elements: 0.0003185 ms. Share x the model on [1, 512] would
+  // be 0.5 * (0.001 + 0.25 * 0.002048) = 0.000756: the standalone call's 1 us is not paid inside
+  // the Gemm's loop.
+  const double tail = 0.5 * 0.005096 / kVectorProbeFeatures * 512;
   EXPECT_NEAR(p.estimate(fc).latency_ms, 0.0105 + tail, 1e-12);
   const LayerFeatures f = features_of(fc);
   EXPECT_NEAR(p.fused_tail_ms("Gemm", fc.ops.data() + 1, fc.ops.data() + 2, f), tail, 1e-12);
