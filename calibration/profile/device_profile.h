@@ -158,9 +158,10 @@ class DeviceProfile : public hw::LayerLatencyModel {
   double context_factor_for(const std::string& kind, double alone_ms = 1.0) const;
   // Time of the ops fused after `anchor` (activations; BatchNorm and bias Add fold into weights):
   // sum of fused_cost share x the op's standalone model on the layer's output, as that op would
-  // see it alone: the anchor's output bytes, channels and spatial size (`anchor` holds them). The
-  // ops are [first, last): a range of the layer's own op list, so the predict hot path copies
-  // nothing.
+  // see it alone: the anchor's output bytes, channels and spatial size (`anchor_features` holds
+  // them); after a Gemm or MatMul, share x the model on the fusion probe's [1, 4096] output, per
+  // output element. The ops are [first, last): a range of the layer's own op list, so the predict
+  // hot path copies nothing.
   double fused_tail_ms(const std::string& anchor, const std::string* first, const std::string* last,
                        const LayerFeatures& anchor_features) const;
 
