@@ -47,6 +47,10 @@ ConcatProbe concat_probe() {
   return probe;
 }
 
+bool has_vector_probe(std::string_view anchor) {
+  return anchor == "Gemm" || anchor == "MatMul";
+}
+
 FusionKernels fusion_kernels(const FusionPair& pair) {
   // Shapes chosen so that A and B take comparable time: a thin layer on a large feature map,
   // otherwise the saving of a fused activation would drown in the anchor's timing noise.
@@ -58,7 +62,7 @@ FusionKernels fusion_kernels(const FusionPair& pair) {
     a.input = {1, 8, 112, 112};
     a.out_channels = 8;
     out_shape = {1, 8, 112, 112};
-  } else if (pair.anchor == "Gemm" || pair.anchor == "MatMul") {
+  } else if (has_vector_probe(pair.anchor)) {
     a.input = {1, 64};
     a.out_channels = kVectorProbeFeatures;
     out_shape = {1, kVectorProbeFeatures};

@@ -4,6 +4,7 @@
 // T(B)).
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "calibration/kernels/kernel_spec.h"
@@ -42,6 +43,8 @@ const std::vector<FusionPair>& fusion_pairs();
 // The output of the Gemm and MatMul probes: a [1, kVectorProbeFeatures] feature vector. A tail op
 // fused after such an anchor costs per element what it cost on the probe (DeviceProfile).
 inline constexpr int64_t kVectorProbeFeatures = 4096;
+// Whether `anchor`'s probe writes that feature vector (Gemm, MatMul).
+bool has_vector_probe(std::string_view anchor);
 
 // Kernels of one pair: A alone, B alone on A's output shape, and A followed by B.
 struct FusionKernels {

@@ -56,6 +56,11 @@ const std::vector<std::string>& unary_kernel_ops() {
   return ops;
 }
 
+bool is_unary_kernel_op(const std::string& op) {
+  const auto& ops = unary_kernel_ops();
+  return std::find(ops.begin(), ops.end(), op) != ops.end();
+}
+
 const std::vector<std::string>& kernel_ops() {
   static const std::vector<std::string> ops = [] {
     std::vector<std::string> o = {"Conv",        "Gemm",
@@ -207,8 +212,7 @@ onnx::ModelProto build_kernel(const KernelSpec& s) {
     const std::string pads =
         b.add_int64_constant("pads", {8}, {0, 0, s.pad_h, s.pad_w, 0, 0, s.pad_h, s.pad_w});
     y = b.op("Pad", "pad", {x, pads});
-  } else if (std::find(unary_kernel_ops().begin(), unary_kernel_ops().end(), s.op) !=
-             unary_kernel_ops().end()) {
+  } else if (is_unary_kernel_op(s.op)) {
     y = add_activation(b, s.op, "act", x);
   } else {
     throw std::invalid_argument("no kernel builder for op " + s.op);
@@ -292,8 +296,7 @@ std::optional<KernelSpec> spec_from_layer(const Layer& layer) {
     return s;
   }
   if (s.op == "Softmax" || s.op == "Flatten" || s.op == "Reshape" || s.op == "Transpose") return s;
-  if (std::find(unary_kernel_ops().begin(), unary_kernel_ops().end(), s.op) !=
-      unary_kernel_ops().end()) {
+  if (is_unary_kernel_op(s.op)) {
     s.activation.clear();
     return s;
   }

@@ -52,5 +52,7 @@ std::vector<std::string> layer_kernel_keys(const LayerGraph& graph);
 // Ops the kernel suite can build as anchors.
 const std::vector<std::string>& kernel_ops();
 const std::vector<std::string>& unary_kernel_ops();
+// Whether `op` is one of unary_kernel_ops() (the activations).
+bool is_unary_kernel_op(const std::string& op);
 
 }  // namespace dnntune::calib

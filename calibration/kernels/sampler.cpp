@@ -15,11 +15,6 @@ namespace {
 // [1, C, H, W] maps.
 constexpr double kFlatActivationShare = 0.25;
 
-bool is_activation(const std::string& op) {
-  const auto& acts = unary_kernel_ops();
-  return std::find(acts.begin(), acts.end(), op) != acts.end();
-}
-
 // Caps that keep one kernel's measurement well under a second at one thread.
 constexpr double kMaxKernelMacs = 4.0e9;
 constexpr double kMaxKernelWeights = 1.2e8;
@@ -285,7 +280,7 @@ std::vector<KernelSpec> spread_specs(const std::string& op, int n, std::mt19937&
           op == "Softmax"
               ? std::vector<int64_t>{1, round_channels(log_uniform(p[0], 10, 20000))}
               : std::vector<int64_t>{1, c, std::min<int64_t>(hw, 14), std::min<int64_t>(hw, 14)};
-    } else if (is_activation(op) && p[9] < kFlatActivationShare) {
+    } else if (is_unary_kernel_op(op) && p[9] < kFlatActivationShare) {
       // An activation on a feature vector, as after a Gemm (classifier heads, MLPs): OpenCV runs
       // [1, F] as F channels of one element, about 4 ns each, where a map of the same bytes costs
       // a fraction of that (Relu, 512 floats: 2.3 us fused after a Gemm, one or two threads). No

@@ -160,6 +160,20 @@ KindModel parse_kind_model(const YAML::Node& k, const std::string& where,
   return m;
 }
 
+// A fused tail op as its standalone kernel on the layer's output: its bytes, channels and spatial
+// size. Without the last two an elementwise model (a log-linear form over bytes, channels and
+// spatial size) sees an out-of-range layer: a Gemm's 512-float Relu came out at 0.18 us where its
+// kernel measures 1.7 (2 threads, the Xeon VM). The kind is left empty: predict_ms reads it only to
+// tell Conv kinds apart (split_feature_value), and a fused tail op is never one.
+LayerFeatures alone_on_output(double output_bytes, double out_channels, double out_spatial) {
+  LayerFeatures f;
+  f.input_bytes = f.output_bytes = output_bytes;
+  f.flops = output_bytes / 4;
+  f.out_channels = std::max(1.0, out_channels);
+  f.out_spatial = out_spatial;
+  return f;
+}
+
 }  // namespace
 
 const KindModel* DeviceProfile::model_for(const std::string& kind) const {
@@ -184,18 +198,15 @@ std::vector<DeviceProfile::KindPlan::TailOp> DeviceProfile::tail_plan(
     const KindModel* m = model_for(op);
     if (m == nullptr) continue;
     KindPlan::TailOp t{factor, m};
-    if (anchor == std::string_view("Gemm") || anchor == std::string_view("MatMul")) {
+    if (has_vector_probe(anchor)) {
       // After a Gemm the engine applies the op to the output slice each thread just wrote, in the
       // Gemm's own parallel loop: a cost per element, without the dispatch a standalone layer pays
       // (OpenCV's Relu alone on [1, 11] takes 1.1 us at 2 threads, on [1, 819] 4.4). The share was
       // measured on the probe's [1, 4096] output, so the op costs share x its model there, per
       // element: on a 512-float output 1.0 us at 2 threads, where share x the model on [1, 512]
       // said 2.4 and the kernels with and without the Relu differ by 0.8 (run BS).
-      LayerFeatures probe;
-      probe.input_bytes = probe.output_bytes = 4.0 * kVectorProbeFeatures;
-      probe.flops = probe.out_channels = static_cast<double>(kVectorProbeFeatures);
-      probe.out_spatial = 1;
-      t.per_element_ms = factor * m->predict_ms(probe) / kVectorProbeFeatures;
+      const double n = static_cast<double>(kVectorProbeFeatures);
+      t.per_element_ms = factor * m->predict_ms(alone_on_output(4 * n, n, 1)) / n;
     }
     tail.push_back(t);
   }
@@ -206,16 +217,8 @@ double DeviceProfile::tail_ms(const std::vector<KindPlan::TailOp>& tail,
                               const LayerFeatures& anchor) {
   double total = 0;
   if (tail.empty()) return total;
-  // The op's standalone kernel on the layer's output: its bytes, channels and spatial size. Without
-  // the last two an elementwise model (a log-linear form over bytes, channels and spatial size)
-  // sees an out-of-range layer: a Gemm's 512-float Relu came out at 0.18 us where its kernel
-  // measures 1.7 (2 threads, the Xeon VM). Its kind is left empty: predict_ms reads it only to
-  // tell Conv kinds apart (split_feature_value), and a fused tail op is never one.
-  LayerFeatures f;
-  f.input_bytes = f.output_bytes = anchor.output_bytes;
-  f.flops = anchor.output_bytes / 4;
-  f.out_channels = std::max(1.0, anchor.out_channels);
-  f.out_spatial = anchor.out_spatial;
+  const LayerFeatures f =
+      alone_on_output(anchor.output_bytes, anchor.out_channels, anchor.out_spatial);
   for (const auto& op : tail)
     total += op.per_element_ms > 0 ? op.per_element_ms * anchor.output_bytes / 4
                                    : op.share * op.model->predict_ms(f);
