@@ -69,8 +69,15 @@ std::map<std::string, ContextFactor> learn_context_factors(
     auto [it, fresh] = alone.emplace(k->spec.key(), k);
     if (!fresh && k->median_ms < it->second->median_ms) it->second = k;
   }
-  std::map<std::string, std::vector<std::pair<double, double>>> layers;  // kind -> (alone, in)
-  for (const InModelRecord* m : usable_in_model_runs(in_model, exclude_models)) {
+  // kind -> (alone, in): from the usable runs, and apart from the other runs of models not excluded
+  // (slow_layers), which stand in when the usable runs give no factor at all.
+  std::map<std::string, std::vector<std::pair<double, double>>> layers, slow_layers;
+  const std::vector<const InModelRecord*> usable = usable_in_model_runs(in_model, exclude_models);
+  for (const InModelRecord& run : in_model) {
+    const InModelRecord* m = &run;
+    if (std::find(exclude_models.begin(), exclude_models.end(), m->model) != exclude_models.end())
+      continue;
+    auto& into = std::find(usable.begin(), usable.end(), m) != usable.end() ? layers : slow_layers;
     for (const auto& l : m->layers) {
       auto it = alone.find(l.key);
       if (it == alone.end() || it->second->median_ms < DeviceProfile::kContextFloorMs) continue;
@@ -80,12 +87,14 @@ std::map<std::string, ContextFactor> learn_context_factors(
       if (l.ms < kZeroNodeShare * t) continue;
       if (weight_bound(it->second->features)) continue;
       for (const std::string& kind : {it->second->features.kind, std::string("*")})
-        layers[kind].emplace_back(t, std::clamp(l.ms, 0.5 * t, 2.0 * t));
+        into[kind].emplace_back(t, std::clamp(l.ms, 0.5 * t, 2.0 * t));
     }
   }
   std::map<std::string, ContextFactor> factors;
   for (const auto& [kind, pairs] : layers)
-    if (pairs.size() >= 5) factors[kind] = fit_context_factor(pairs);
+    if (pairs.size() >= kMinContextLayers) factors[kind] = fit_context_factor(pairs);
+  for (const auto& [kind, pairs] : factors.empty() ? slow_layers : decltype(slow_layers){})
+    if (pairs.size() >= kMinContextLayers) factors[kind] = fit_context_factor(pairs);
   return factors;
 }
 
@@ -161,6 +170,22 @@ void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, D
     if (bytes >= kCopyRateMinBytes && bytes <= kCopyRateMaxBytes && ms > p.run_overhead_ms)
       rates.push_back(bytes / ((ms - p.run_overhead_ms) * 1e6));
   p.input_copy_GBps = rates.size() >= 5 ? percentile(rates, 0.5) : 0.0;
+}
+
+std::vector<bool> admitted_by_tail_share(const std::vector<const KernelRecord*>& records,
+                                         const std::vector<double>& tails_ms) {
+  std::map<std::string, int> within_share;  // trusted kernels within kMaxTailShare, per kind
+  for (size_t i = 0; i < records.size(); ++i)
+    if (trusted(*records[i]) && tails_ms[i] <= kMaxTailShare * records[i]->median_ms)
+      ++within_share[records[i]->features.kind];
+  std::vector<bool> admitted(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    const double max_share = within_share[records[i]->features.kind] >= kFewKernelsForTailShare
+                                 ? kMaxTailShare
+                                 : kMaxTailShareFewKernels;
+    admitted[i] = tails_ms[i] <= max_share * records[i]->median_ms;
+  }
+  return admitted;
 }
 
 bool is_excluded(const KernelRecord& k, const FitProfileOptions& options) {
@@ -239,17 +264,21 @@ DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& trac
   for (int pass = 0; pass < 2; ++pass) {
     all.clear();
     clean.clear();
-    for (const KernelRecord* kp : records) {
-      const KernelRecord& k = *kp;
-      std::vector<std::string> tail;
-      if (!k.spec.activation.empty()) tail.push_back(k.spec.activation);
-      if (pass == 0 && !tail.empty()) continue;
-      const double tail_ms = pass == 0 ? 0.0
-                                       : p.fused_tail_ms(k.spec.op, tail.data(),
-                                                         tail.data() + tail.size(), k.features);
-      // A kernel mostly made of its fused tail (a Tanh after a depthwise conv: 0.75 GMAC/s where
-      // the conv alone runs at 7-17) says little about its anchor: left to the tail's own model.
-      if (tail_ms > kMaxTailShare * k.median_ms) continue;
+    // Each kernel's fused tail (pass 1), and per kind how many trusted kernels it leaves within
+    // kMaxTailShare: a kind with fewer admits tails up to kMaxTailShareFewKernels.
+    std::vector<double> tails_ms(records.size(), 0.0);
+    for (size_t i = 0; pass == 1 && i < records.size(); ++i) {
+      const KernelRecord& k = *records[i];
+      if (k.spec.activation.empty()) continue;
+      const std::string* tail = &k.spec.activation;
+      tails_ms[i] = p.fused_tail_ms(k.spec.op, tail, tail + 1, k.features);
+    }
+    const std::vector<bool> admitted = admitted_by_tail_share(records, tails_ms);
+    for (size_t i = 0; i < records.size(); ++i) {
+      const KernelRecord& k = *records[i];
+      if (pass == 0 && !k.spec.activation.empty()) continue;
+      if (!admitted[i]) continue;
+      const double tail_ms = tails_ms[i];
       const Sample s{k.features, std::max(k.median_ms - tail_ms, 0.3 * k.median_ms)};
       all[k.features.kind].push_back(s);
       const bool use = trusted(k);

@@ -53,7 +53,14 @@ std::vector<const InModelRecord*> usable_in_model_runs(
 // kZeroNodeShare of the kernel's time) and that are not weight-bound (features.h weight_bound:
 // inside a model their weights stream from memory, which model_stream_GBps models), the factor
 // fit_context_factor fits to their (kernel time, in-model time) pairs (each ratio clipped to
-// [0.5, 2]); kinds with fewer than 5 such layers are left to "*", the factor over all layers.
+// [0.5, 2]); kinds with fewer than kMinContextLayers such layers are left to "*", the factor over
+// all layers. When the usable runs give no factor at all, the other runs (those in the slow state)
+// give them: a short calibration in a slow phase of the VM (40 s on the EPYC VM)
+// ran its three prior models at state 1.22-1.25, none usable, and the profile without any factor
+// put the unseen mobilenet_v1 18-20 % low (its pointwise layers 20-36 %); from the slow runs, 7 %
+// high. A factor too high by the slowdown misses by less than none; but a kind the usable runs
+// leave to "*" stays so (taken from the slow runs, run CA's dense Conv put resnet18 30 % high).
+inline constexpr size_t kMinContextLayers = 5;
 std::map<std::string, ContextFactor> learn_context_factors(
     const std::vector<const KernelRecord*>& kernels, const std::vector<InModelRecord>& in_model,
     const std::vector<std::string>& exclude_models);
@@ -133,6 +140,20 @@ void fit_run_overhead(const std::vector<std::pair<double, double>>& overheads, D
 // of runs H, J and L (refitted; mlp_mnist aside, its printed times are rounded) went from 1, 2
 // and 3 models outside +-10 % to 0, 2 and 0.
 inline constexpr double kMaxTailShare = 0.1;
+// ... unless a kind keeps fewer than kFewKernelsForTailShare trusted kernels within that share;
+// then up to kMaxTailShareFewKernels. Why: a fused Relu or Clip costs 10-25 % of a depthwise 3x3
+// convolution on a large map (15 GMAC/s), and under 0.1 a short calibration's Conv.dw kept the
+// slow small-map kernels (0.5 GMAC/s) and two fast ones: a 50 s calibration on the Xeon VM
+// cross-validated Conv.dw at 92 % (CI), its first 300 kernels on the EPYC VM at 363 %. 24 is
+// twice FitOptions::min_split_side: fewer cannot learn the step between the two.
+inline constexpr int kFewKernelsForTailShare = 24;
+inline constexpr double kMaxTailShareFewKernels = 0.5;
+// Per kernel (records[i], its fused tail's predicted tails_ms[i]): whether it trains its anchor's
+// model under the two shares above. A kernel mostly made of its fused tail (a Tanh after a
+// depthwise conv: 0.75 GMAC/s where the conv alone runs at 7-17) says little about its anchor: it
+// is left to the tail's own model.
+std::vector<bool> admitted_by_tail_share(const std::vector<const KernelRecord*>& records,
+                                         const std::vector<double>& tails_ms);
 
 // Throws InputError when traces disagree on engine/threads or hold no kernels.
 DeviceProfile fit_profile(const std::vector<std::pair<std::string, Trace>>& traces,

@@ -204,6 +204,9 @@ double mape_pct(const KindModel& model, const std::vector<Sample>& samples) {
 
 namespace {
 
+// The smallest side a split keeps on a kind with few kernels (min_split_side below).
+constexpr int kMinSplitSideFloor = 4;
+
 // Sum of squared log residuals of a log-linear fit: how well one smooth law explains `samples`.
 double loglinear_sse(const std::vector<Sample>& samples, const FitOptions& options) {
   const KindModel m = fit_form("loglinear", samples, options);
@@ -228,6 +231,13 @@ std::pair<std::vector<Sample>, std::vector<Sample>> partition(const std::vector<
   return sides;
 }
 
+// The fewest kernels either side of a split may hold: options.min_split_side, less where the kind
+// has fewer than four times that many (a quarter of them, at least kMinSplitSideFloor).
+int min_split_side(int n, const FitOptions& options) {
+  return std::clamp(n / 4, std::min(kMinSplitSideFloor, options.min_split_side),
+                    options.min_split_side);
+}
+
 // The split (feature, threshold midway between two kernels' values, each side >= min_split_side)
 // whose two log-linear fits leave the smallest squared log residual. Per feature the threshold is
 // found as a regression tree would: the one that best separates the residuals of one log-linear
@@ -236,6 +246,7 @@ std::pair<std::vector<Sample>, std::vector<Sample>> partition(const std::vector<
 SplitChoice best_split(const std::vector<Sample>& samples, const FitOptions& options) {
   SplitChoice best;
   const int n = static_cast<int>(samples.size());
+  const int min_side = min_split_side(n, options);
   const KindModel global = fit_form("loglinear", samples, options);
   std::vector<double> residual(n);
   for (int i = 0; i < n; ++i) {
@@ -252,9 +263,7 @@ SplitChoice best_split(const std::vector<Sample>& samples, const FitOptions& opt
     double left = 0, best_score = -1, threshold = 0;
     for (int i = 1; i < n; ++i) {
       left += by_value[i - 1].second;
-      if (i < options.min_split_side || n - i < options.min_split_side ||
-          by_value[i - 1].first == by_value[i].first)
-        continue;
+      if (i < min_side || n - i < min_side || by_value[i - 1].first == by_value[i].first) continue;
       // Between-group sum of squares: what a step at this boundary explains of the residuals.
       const double right = total - left;
       const double score = left * left / i + right * right / (n - i) - total * total / n;
@@ -325,7 +334,7 @@ KindModel fit_kind_model(const std::vector<Sample>& samples, const FitOptions& o
     if (cv[form] < cv[best] - 1e-9) best = form;
   // Piecewise: the split is chosen on all kernels (log-linear residuals), then cross-validated
   // like the single forms, each fold fitting both sides afresh.
-  if (options.allow_split && folds >= 2 && n >= 2 * options.min_split_side) {
+  if (options.allow_split && folds >= 2 && n >= 2 * min_split_side(n, options)) {
     const SplitChoice split = best_split(samples, options);
     if (split.feature >= 0) {
       cv["split"] = cross_validated_mape_pct(

@@ -66,6 +66,9 @@ struct FitOptions {
   // small-map side, so Conv.dw lost its split and the model's 14x14 depthwise layers were predicted
   // 9x fast (run BE: -25.7 % held out; refitted with 12: +12.3 %, mnasnet1_0 -9.9 -> -0.8 %, and
   // at 2 threads mobilenet_v3_small -10.1 -> +0.7 %; run BD's figures within 3 points).
+  // A kind with fewer than 4 x min_split_side kernels may split with sides of a quarter of them,
+  // at least 4 (a short calibration: a 50 s one kept 10-16 depthwise 3x3 kernels, and without the
+  // split every single form cross-validated them at 50-400 %).
   bool allow_split = true;
   int min_split_side = 12;
 };

@@ -206,6 +206,33 @@ TEST(KindModel, SplitLearnsAStepInTheEnginesAlgorithmAndPredictsBothSides) {
     }
 }
 
+// A short calibration measures a kind's step with few kernels: 16 depthwise ones, 8 on either side
+// of the 18x18 step. A split needs sides of min_split_side (12) only where a kind has four times
+// that many; with 16 kernels each side may hold 4 (kind_model.cpp min_split_side). Without the
+// split every single form cross-validated at 50-400 % on such traces (CI: Conv.dw at 92 %).
+TEST(KindModel, ShortCalibrationsFewKernelsStillLearnTheStep) {
+  std::vector<Sample> samples;
+  const double maps[] = {7, 9, 10, 12, 13, 14, 15, 17, 20, 28, 35, 49, 56, 73, 98, 112};
+  const double channels[] = {960, 512, 96, 384, 16,  576, 48, 40,
+                             256, 192, 55, 136, 144, 40,  88, 32};
+  for (int i = 0; i < 16; ++i) {
+    const LayerFeatures f = depthwise(channels[i], maps[i], i % 3 == 0 ? 2 : 1);
+    samples.push_back({f, stepped_ms(f, maps[i])});
+  }
+  const KindModel m = fit_kind_model(samples, FitOptions{});
+  ASSERT_EQ(m.form, "split");
+  EXPECT_EQ(split_feature_names().at(m.split_feature), "log_in_spatial");
+  EXPECT_GT(m.split_threshold, std::log(17.0 * 17.0));
+  EXPECT_LT(m.split_threshold, std::log(20.0 * 20.0));
+  EXPECT_LT(m.stats.cv_mape_pct, 25.0);
+  for (const char* form : {"roofline", "loglinear", "loglinear_knn"})
+    EXPECT_GT(m.stats.candidates_cv_mape_pct.at(form), 2 * m.stats.cv_mape_pct) << form;
+  for (double map : {11.0, 16.0, 24.0, 64.0}) {
+    const LayerFeatures f = depthwise(128, map, 1);
+    EXPECT_NEAR(m.predict_ms(f) / stepped_ms(f, map), 1.0, 0.3) << map;
+  }
+}
+
 TEST(KindModel, FewSamplesStillPredictPositive) {
   std::vector<Sample> samples = {{conv_like(2e6, 1e5, 1e5, 1e4), 0.5}};
   const KindModel m = fit_kind_model(samples, FitOptions{});

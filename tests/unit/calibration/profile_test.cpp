@@ -446,5 +446,46 @@ TEST(DeviceProfile, RunOverheadIsAConstantPlusTheInputCopy) {
   EXPECT_EQ(q.input_copy_GBps, 0);
 }
 
+TEST(DeviceProfile, AKindWithFewKernelsWithinTheTailShareAdmitsLargerTails) {
+  // Kernels of 1 ms; `n` of `kind` with a predicted tail of `share` x 1 ms each.
+  std::vector<KernelRecord> kernels;
+  std::vector<double> tails_ms;
+  auto add = [&](const std::string& kind, int n, double share, bool noisy = false) {
+    for (int i = 0; i < n; ++i) {
+      KernelRecord k;
+      k.features.kind = kind;
+      k.median_ms = 1.0;
+      k.state_ratio = 1.0;
+      k.noisy = noisy;
+      kernels.push_back(k);
+      tails_ms.push_back(share);
+    }
+  };
+  // Conv.dw: 24 trusted kernels within kMaxTailShare (0.1): the 0.2-share ones stay out.
+  add("Conv.dw", 24, 0.05);
+  add("Conv.dw", 5, 0.2);
+  // Conv.1x1: 23 within the share (and 4 noisy ones, which do not count): up to 0.5 admitted.
+  add("Conv.1x1", 23, 0.1);
+  add("Conv.1x1", 4, 0.0, true);
+  add("Conv.1x1", 5, 0.3);
+  add("Conv.1x1", 2, 0.6);
+  std::vector<const KernelRecord*> records;
+  for (const auto& k : kernels) records.push_back(&k);
+  const std::vector<bool> admitted = admitted_by_tail_share(records, tails_ms);
+  ASSERT_EQ(admitted.size(), records.size());
+  auto count = [&](const std::string& kind, double share) {
+    int n = 0;
+    for (size_t i = 0; i < records.size(); ++i)
+      n += admitted[i] && records[i]->features.kind == kind && tails_ms[i] == share;
+    return n;
+  };
+  EXPECT_EQ(count("Conv.dw", 0.05), 24);
+  EXPECT_EQ(count("Conv.dw", 0.2), 0);
+  EXPECT_EQ(count("Conv.1x1", 0.1), 23);
+  EXPECT_EQ(count("Conv.1x1", 0.0), 4);  // noisy: admitted here, left to fit's drop_noisy
+  EXPECT_EQ(count("Conv.1x1", 0.3), 5);
+  EXPECT_EQ(count("Conv.1x1", 0.6), 0);
+}
+
 }  // namespace
 }  // namespace dnntune::calib
