@@ -69,37 +69,24 @@ std::map<std::string, ContextFactor> learn_context_factors(
     auto [it, fresh] = alone.emplace(k->spec.key(), k);
     if (!fresh && k->median_ms < it->second->median_ms) it->second = k;
   }
-  // Per kind, a factor from the (alone, in) pairs of `runs`' layers.
-  auto factors_of = [&](const std::vector<const InModelRecord*>& runs) {
-    std::map<std::string, std::vector<std::pair<double, double>>> layers;  // kind -> (alone, in)
-    for (const InModelRecord* m : runs) {
-      for (const auto& l : m->layers) {
-        auto it = alone.find(l.key);
-        if (it == alone.end() || it->second->median_ms < DeviceProfile::kContextFloorMs) continue;
-        const double t = it->second->median_ms;
-        // A layer the engine skipped inside the model (a Concat its branches wrote in place) is
-        // not slowed by its context: predict.h models it.
-        if (l.ms < kZeroNodeShare * t) continue;
-        if (weight_bound(it->second->features)) continue;
-        for (const std::string& kind : {it->second->features.kind, std::string("*")})
-          layers[kind].emplace_back(t, std::clamp(l.ms, 0.5 * t, 2.0 * t));
-      }
+  std::map<std::string, std::vector<std::pair<double, double>>> layers;  // kind -> (alone, in)
+  for (const InModelRecord* m : usable_in_model_runs(in_model, exclude_models)) {
+    for (const auto& l : m->layers) {
+      auto it = alone.find(l.key);
+      if (it == alone.end() || it->second->median_ms < DeviceProfile::kContextFloorMs) continue;
+      const double t = it->second->median_ms;
+      // A layer the engine skipped inside the model (a Concat its branches wrote in place) is not
+      // slowed by its context: predict.h models it.
+      if (l.ms < kZeroNodeShare * t) continue;
+      if (weight_bound(it->second->features)) continue;
+      for (const std::string& kind : {it->second->features.kind, std::string("*")})
+        layers[kind].emplace_back(t, std::clamp(l.ms, 0.5 * t, 2.0 * t));
     }
-    std::map<std::string, ContextFactor> factors;
-    for (const auto& [kind, pairs] : layers)
-      if (pairs.size() >= kMinContextLayers) factors[kind] = fit_context_factor(pairs);
-    return factors;
-  };
-  const std::vector<const InModelRecord*> usable = usable_in_model_runs(in_model, exclude_models);
-  std::map<std::string, ContextFactor> factors = factors_of(usable);
-  if (!factors.empty()) return factors;
-  // None: the other runs of models not excluded (those in the slow state) stand in.
-  std::vector<const InModelRecord*> others;
-  for (const InModelRecord& m : in_model)
-    if (std::find(usable.begin(), usable.end(), &m) == usable.end() &&
-        std::find(exclude_models.begin(), exclude_models.end(), m.model) == exclude_models.end())
-      others.push_back(&m);
-  return factors_of(others);
+  }
+  std::map<std::string, ContextFactor> factors;
+  for (const auto& [kind, pairs] : layers)
+    if (pairs.size() >= 5) factors[kind] = fit_context_factor(pairs);
+  return factors;
 }
 
 double learn_model_stream_GBps(const std::vector<const KernelRecord*>& kernels,

@@ -53,14 +53,7 @@ std::vector<const InModelRecord*> usable_in_model_runs(
 // kZeroNodeShare of the kernel's time) and that are not weight-bound (features.h weight_bound:
 // inside a model their weights stream from memory, which model_stream_GBps models), the factor
 // fit_context_factor fits to their (kernel time, in-model time) pairs (each ratio clipped to
-// [0.5, 2]); kinds with fewer than kMinContextLayers such layers are left to "*", the factor over
-// all layers. When the usable runs give no factor at all, the other runs (those in the slow state)
-// give them: a short calibration in a slow phase of the VM (40 s on the EPYC VM)
-// ran its three prior models at state 1.22-1.25, none usable, and the profile without any factor
-// put the unseen mobilenet_v1 18-20 % low (its pointwise layers 20-36 %); from the slow runs, 7 %
-// high. A factor too high by the slowdown misses by less than none; but a kind the usable runs
-// leave to "*" stays so (taken from the slow runs, run CA's dense Conv put resnet18 30 % high).
-inline constexpr size_t kMinContextLayers = 5;
+// [0.5, 2]); kinds with fewer than 5 such layers are left to "*", the factor over all layers.
 std::map<std::string, ContextFactor> learn_context_factors(
     const std::vector<const KernelRecord*>& kernels, const std::vector<InModelRecord>& in_model,
     const std::vector<std::string>& exclude_models);
